@@ -1,0 +1,112 @@
+package dev.gopatterns.chan;
+
+import dev.gopatterns.time.Clock;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One parked thread: a blocked send or receive, or a whole blocked {@code select}, which has one {@link Node} in the
+ * wait queue of every channel it waits on. Go's runtime calls this the goroutine's {@code sudog} set plus its
+ * {@code selectDone} flag.
+ *
+ * <p>A waiter is completed at most once. Whoever wants to complete it - a counterpart operation on any of its
+ * channels, a {@code close}, or the waiter itself on interrupt or timeout - must first win a CAS out of
+ * {@link #WAITING}. Counterparts move it {@code WAITING -> CLAIMED}, write the outcome into the winning node,
+ * then publish it with the volatile write {@code CLAIMED -> DONE} and unpark the thread. The owner moves it
+ * {@code WAITING -> CANCELLED}. So exactly one case of a select fires, and a value handed to a waiter is never
+ * also taken back by its timeout.
+ */
+final class Waiter {
+
+    static final int WAITING = 0;
+    static final int CLAIMED = 1;
+    static final int DONE = 2;
+    static final int CANCELLED = 3;
+
+    /** What {@link #await} reports. */
+    enum Outcome { FIRED, INTERRUPTED, TIMED_OUT }
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Waiter.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final Thread thread = Thread.currentThread();
+    private volatile int state = WAITING;
+    /** The node that fired; written by the claimer before the release of DONE, read by the owner after it. */
+    Node fired;
+
+    /** Called by a counterpart holding the lock of {@code node}'s channel. */
+    boolean tryClaim() {
+        return state == WAITING && STATE.compareAndSet(this, WAITING, CLAIMED);
+    }
+
+    /**
+     * Publishes the outcome after a successful {@link #tryClaim()}. The caller unparks {@link #thread} afterwards,
+     * preferably after releasing its lock.
+     */
+    void complete(Node node) {
+        fired = node;
+        state = DONE; // volatile write: publishes fired, node.item and node.closed
+    }
+
+    /**
+     * Parks until a counterpart completes this waiter, the thread is interrupted, or the deadline passes.
+     * Implements docs/interruption.md: the flag is checked before parking; an interrupt or timeout counts only if
+     * it cancels the waiter first; if a counterpart won, the operation completes normally and an interrupt
+     * that arrived meanwhile is re-asserted, never swallowed.
+     */
+    Outcome await(boolean timed, long deadline, Clock clock) {
+        boolean interruptedLate = false;
+        try {
+            for (;;) {
+                int s = state;
+                if (s == DONE) {
+                    return Outcome.FIRED;
+                }
+                if (s == WAITING) {
+                    if (Thread.interrupted()) {
+                        if (STATE.compareAndSet(this, WAITING, CANCELLED)) {
+                            return Outcome.INTERRUPTED;
+                        }
+                        interruptedLate = true;
+                        continue;
+                    }
+                    if (timed && clock.nanoTime() - deadline >= 0) {
+                        if (STATE.compareAndSet(this, WAITING, CANCELLED)) {
+                            return Outcome.TIMED_OUT;
+                        }
+                        continue;
+                    }
+                    if (timed) {
+                        clock.parkUntil(deadline, this);
+                    } else {
+                        LockSupport.park(this);
+                    }
+                } else {
+                    // CLAIMED: a counterpart is writing the outcome right now, under its channel lock, and will
+                    // unpark us after DONE. Clear a pending interrupt so park() really parks; re-assert it later.
+                    if (Thread.interrupted()) {
+                        interruptedLate = true;
+                    }
+                    LockSupport.park(this);
+                }
+            }
+        } finally {
+            if (interruptedLate) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Waiter[" + thread + ", state=" + state + "]";
+    }
+}

@@ -1,0 +1,73 @@
+package dev.gopatterns.time;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The source of time for every timed operation in gopatterns: timed send and receive, {@code select}'s timeout
+ * case, and later timers, tickers, deadlines and rate limiters.
+ *
+ * <p>Production code uses {@link #system()}. Tests use {@link FakeClock}, which only moves when the test says so,
+ * so a test of a timeout never sleeps and never races the wall clock.
+ *
+ * <p>Go equivalent: none in the standard library (Go code reads {@code time.Now} directly); the role is that of
+ * {@code testing/synctest}'s fake time, and of Guava's injected {@code Ticker}.
+ *
+ * <p>Implementations must be thread-safe.
+ */
+public interface Clock {
+
+    /**
+     * Returns the current value of this clock's monotonic time source, in nanoseconds.
+     * As with {@link System#nanoTime()}, only differences between two values are meaningful, and they must be
+     * compared as {@code t1 - t0 > 0}, never {@code t1 > t0}, to survive numerical overflow.
+     */
+    long nanoTime();
+
+    /**
+     * Disables the current thread until this clock reaches {@code deadlineNanos}, the thread is
+     * {@linkplain LockSupport#unpark unparked} or interrupted, or spuriously. Like {@link LockSupport#park}, it
+     * reports nothing: the caller re-checks its own condition and the clock.
+     *
+     * @param deadlineNanos a value on this clock's {@link #nanoTime()} scale
+     * @param blocker       the object the thread parks on, shown in thread dumps
+     */
+    void parkUntil(long deadlineNanos, Object blocker);
+
+    /** The clock backed by {@link System#nanoTime()} and {@link LockSupport#parkNanos(Object, long)}. */
+    static Clock system() {
+        return SystemClock.INSTANCE;
+    }
+
+    /** Adds {@code nanos} to {@code now} without overflowing: a huge timeout saturates to "practically never". */
+    static long deadlineAfter(long now, long nanos) {
+        if (nanos <= 0) {
+            return now;
+        }
+        long sum = now + nanos;
+        // Saturate: keep the deadline at most Long.MAX_VALUE / 2 ahead of now, so deadline - now stays positive.
+        return (nanos > Long.MAX_VALUE / 2) ? now + Long.MAX_VALUE / 2 : sum;
+    }
+}
+
+/** {@link Clock#system()}. */
+enum SystemClock implements Clock {
+    INSTANCE;
+
+    @Override
+    public long nanoTime() {
+        return System.nanoTime();
+    }
+
+    @Override
+    public void parkUntil(long deadlineNanos, Object blocker) {
+        long remaining = deadlineNanos - System.nanoTime();
+        if (remaining > 0) {
+            LockSupport.parkNanos(blocker, remaining);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Clock.system()";
+    }
+}

@@ -1,0 +1,162 @@
+package dev.gopatterns.time;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A {@link Clock} that stands still until a test {@linkplain #advance(Duration) advances} it.
+ *
+ * <p>Threads that wait on this clock (a timed receive, a {@code select} with a timeout case) register here as
+ * <em>sleepers</em>. {@link #advance(Duration)} moves the time forward and wakes every sleeper whose deadline has
+ * come. {@link #awaitSleepers(int, Duration)} lets a test wait, without sleeping, until the code under test has
+ * reached its timed wait, so the order "the operation is waiting, then time passes" is certain:
+ *
+ * <pre>{@code
+ * FakeClock clock = new FakeClock();
+ * Future<String> f = executor.submit(() -> firstOrTimeout(ch, Duration.ofSeconds(1), clock));
+ * clock.awaitSleepers(1, Duration.ofSeconds(5));   // the select is parked on its timeout
+ * clock.advance(Duration.ofSeconds(1));            // ... and now it times out
+ * assertThat(f.get()).isEqualTo("timeout");
+ * }</pre>
+ *
+ * <p>Go equivalent: the fake time inside a {@code testing/synctest} bubble.
+ *
+ * <p>Memory consistency effects: actions in a thread prior to {@code advance} happen-before actions of a sleeper
+ * after it observes the advanced time.
+ */
+public final class FakeClock implements Clock {
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition sleepersChanged = lock.newCondition();
+    /** Guarded by lock. */
+    private long now;
+    /** Guarded by lock. */
+    private final List<Sleeper> sleepers = new ArrayList<>();
+
+    private record Sleeper(Thread thread, long deadline) {}
+
+    /** A clock at an arbitrary fixed origin. */
+    public FakeClock() {
+        this(0L);
+    }
+
+    /** A clock whose {@link #nanoTime()} starts at {@code originNanos}. */
+    public FakeClock(long originNanos) {
+        this.now = originNanos;
+    }
+
+    @Override
+    public long nanoTime() {
+        lock.lock();
+        try {
+            return now;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void parkUntil(long deadlineNanos, Object blocker) {
+        Sleeper me = new Sleeper(Thread.currentThread(), deadlineNanos);
+        lock.lock();
+        try {
+            if (now - deadlineNanos >= 0) {
+                return; // already due: the caller re-checks the clock and times out
+            }
+            sleepers.add(me);
+            sleepersChanged.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            LockSupport.park(blocker);
+        } finally {
+            lock.lock();
+            try {
+                sleepers.remove(me);
+                sleepersChanged.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Moves the time forward by {@code duration} and wakes every thread whose deadline is now due.
+     *
+     * @throws IllegalArgumentException if {@code duration} is negative: time never runs backwards
+     */
+    public void advance(Duration duration) {
+        Objects.requireNonNull(duration, "duration");
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("a clock never goes back: duration must be >= 0, was " + duration);
+        }
+        long nanos = saturatedNanos(duration);
+        List<Thread> due = new ArrayList<>();
+        lock.lock();
+        try {
+            now += nanos;
+            for (Sleeper s : sleepers) {
+                if (now - s.deadline >= 0) {
+                    due.add(s.thread);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        due.forEach(LockSupport::unpark);
+    }
+
+    /** The number of threads currently parked on this clock with a deadline. */
+    public int sleepers() {
+        lock.lock();
+        try {
+            return sleepers.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Blocks until at least {@code count} threads are parked on this clock, so that a following
+     * {@link #advance(Duration)} is certain to be seen by them as the passing of time.
+     *
+     * @param timeout how long to wait (real time) before giving up: a safety net, not an ordering device
+     * @throws TimeoutException if fewer than {@code count} threads are parked after {@code timeout}
+     */
+    public void awaitSleepers(int count, Duration timeout) throws InterruptedException, TimeoutException {
+        long remaining = saturatedNanos(timeout);
+        lock.lock();
+        try {
+            while (sleepers.size() < count) {
+                if (remaining <= 0) {
+                    throw new TimeoutException("expected " + count + " thread(s) waiting on the fake clock, found "
+                            + sleepers.size() + " after " + timeout + ": the code under test never reached its timed wait");
+                }
+                remaining = sleepersChanged.awaitNanos(remaining);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException overflow) {
+            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE / 2;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FakeClock[now=" + TimeUnit.NANOSECONDS.toMillis(nanoTime()) + "ms, sleepers=" + sleepers() + "]";
+    }
+}
