@@ -389,6 +389,26 @@ final class HChan<T> implements Channel<T> {
         return new ChannelViews.ReceiveOnly<>(this);
     }
 
+    /** The number of queued sender nodes, stale ones included; for tests and diagnostics. */
+    int waitingSenders() {
+        lock.lock();
+        try {
+            return sendq.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The number of queued receiver nodes, stale ones included; for tests and diagnostics. */
+    int waitingReceivers() {
+        lock.lock();
+        try {
+            return recvq.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public String toString() {
         lock.lock();

@@ -38,6 +38,14 @@ final class WaitQueue {
         return head == null;
     }
 
+    int size() {
+        int n = 0;
+        for (Node x = head; x != null; x = x.next) {
+            n++;
+        }
+        return n;
+    }
+
     void enqueue(Node n) {
         n.queued = true;
         n.prev = tail;

@@ -1,0 +1,136 @@
+package dev.gopatterns.testkit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+
+/**
+ * Threads a test starts and is sure to join. {@link #close()} waits for every thread, then rethrows the first
+ * failure (the others suppressed), so an exception in a helper thread fails the test instead of vanishing.
+ *
+ * <pre>{@code
+ * try (TestThreads threads = TestThreads.virtual()) {
+ *     Future<String> received = threads.submit("receiver", ch::receive);
+ *     ch.send("hello");
+ *     assertThat(received.get()).isEqualTo("hello");
+ * } // joined here
+ * }</pre>
+ */
+public final class TestThreads implements AutoCloseable {
+
+    /** Runs a task that may throw. */
+    @FunctionalInterface
+    public interface Task {
+        void run() throws Exception;
+    }
+
+    private final boolean virtual;
+    private final Duration joinLimit;
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<FutureTask<?>> tasks = new ArrayList<>();
+    private final List<String> names = new ArrayList<>();
+
+    private TestThreads(boolean virtual, Duration joinLimit) {
+        this.virtual = virtual;
+        this.joinLimit = joinLimit;
+    }
+
+    /** Platform threads, joined for at most 10 s at close. */
+    public static TestThreads platform() {
+        return new TestThreads(false, Duration.ofSeconds(10));
+    }
+
+    /** Virtual threads, joined for at most 10 s at close. */
+    public static TestThreads virtual() {
+        return new TestThreads(true, Duration.ofSeconds(10));
+    }
+
+    /** Platform or virtual threads. */
+    public static TestThreads of(boolean virtual) {
+        return new TestThreads(virtual, Duration.ofSeconds(10));
+    }
+
+    /** Starts {@code task} in a new thread named {@code name}. */
+    public synchronized <T> Future<T> submit(String name, Callable<T> task) {
+        Objects.requireNonNull(task, "task");
+        FutureTask<T> f = new FutureTask<>(task);
+        Thread t = (virtual ? Thread.ofVirtual() : Thread.ofPlatform()).name(name).unstarted(f);
+        threads.add(t);
+        tasks.add(f);
+        names.add(name);
+        t.start();
+        return f;
+    }
+
+    /** Starts {@code task} in a new thread named {@code name}. */
+    public Future<Void> start(String name, Task task) {
+        Objects.requireNonNull(task, "task");
+        return submit(name, () -> {
+            task.run();
+            return null;
+        });
+    }
+
+    /** The threads started so far (for interrupting them). */
+    public synchronized List<Thread> threads() {
+        return List.copyOf(threads);
+    }
+
+    /**
+     * Joins every thread, then fails if one is still running (after interrupting it) or one threw.
+     */
+    @Override
+    public void close() throws InterruptedException {
+        List<Thread> ts;
+        List<FutureTask<?>> fs;
+        List<String> ns;
+        synchronized (this) {
+            ts = List.copyOf(threads);
+            fs = List.copyOf(tasks);
+            ns = List.copyOf(names);
+        }
+        long deadline = System.nanoTime() + joinLimit.toNanos();
+        List<String> stuck = new ArrayList<>();
+        for (int i = 0; i < ts.size(); i++) {
+            Thread t = ts.get(i);
+            t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            if (t.isAlive()) {
+                stuck.add(ns.get(i));
+                t.interrupt();
+            }
+        }
+        AssertionError failure = null;
+        if (!stuck.isEmpty()) {
+            failure = new AssertionError("threads still running " + joinLimit.toSeconds() + " s after the test "
+                    + "body ended (interrupted now): " + stuck + ". Each must end on its own: close its channel or"
+                    + " send what it waits for.");
+        }
+        for (int i = 0; i < fs.size(); i++) {
+            FutureTask<?> f = fs.get(i);
+            if (!f.isDone()) {
+                continue;
+            }
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                AssertionError ae = new AssertionError("thread '" + ns.get(i) + "' failed: " + e.getCause(),
+                        e.getCause());
+                if (failure == null) {
+                    failure = ae;
+                } else {
+                    failure.addSuppressed(ae);
+                }
+            } catch (java.util.concurrent.CancellationException ignoredCancelled) {
+                // cancelled by the test on purpose: nothing to report
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}
