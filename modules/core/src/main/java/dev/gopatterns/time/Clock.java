@@ -33,6 +33,27 @@ public interface Clock {
      */
     void parkUntil(long deadlineNanos, Object blocker);
 
+    /**
+     * Runs {@code task} once, when this clock has advanced {@code delay} from now, on a thread of the clock's
+     * choosing: for {@link #system()} one shared daemon timer thread ("gopatterns-timer"), for {@link FakeClock} the
+     * thread that calls {@link FakeClock#advance}. No thread is created per scheduled task, so tasks must be short
+     * and must not block: close a channel, cancel a context, {@code trySend} a tick.
+     *
+     * <p>Go equivalent: the runtime timer behind {@code time.AfterFunc}.
+     *
+     * @return a handle whose {@link Scheduled#cancel()} stops the task if it has not started yet
+     */
+    Scheduled schedule(long delayNanos, Runnable task);
+
+    /** A task registered with {@link #schedule}. */
+    interface Scheduled {
+        /**
+         * Prevents the task from running. Returns {@code true} if this call stopped it, {@code false} if it had
+         * already started, run, or been cancelled. Like Go's {@code Timer.Stop}, it does not wait for a running task.
+         */
+        boolean cancel();
+    }
+
     /** The clock backed by {@link System#nanoTime()} and {@link LockSupport#parkNanos(Object, long)}. */
     static Clock system() {
         return SystemClock.INSTANCE;
@@ -67,7 +88,41 @@ enum SystemClock implements Clock {
     }
 
     @Override
+    public Scheduled schedule(long delayNanos, Runnable task) {
+        java.util.Objects.requireNonNull(task, "task");
+        var once = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable guarded = () -> {
+            if (once.compareAndSet(false, true)) {
+                task.run();
+            }
+        };
+        var future = SystemTimer.EXECUTOR.schedule(guarded, Math.max(0, delayNanos),
+                java.util.concurrent.TimeUnit.NANOSECONDS);
+        return () -> {
+            boolean stopped = once.compareAndSet(false, true);
+            if (stopped) {
+                future.cancel(false);
+            }
+            return stopped;
+        };
+    }
+
+    @Override
     public String toString() {
         return "Clock.system()";
     }
+}
+
+/** The one timer thread behind {@link Clock#system()}'s {@code schedule}, created on first use. */
+final class SystemTimer {
+    static final java.util.concurrent.ScheduledThreadPoolExecutor EXECUTOR;
+
+    static {
+        EXECUTOR = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().name("gopatterns-timer").daemon(true).factory());
+        EXECUTOR.setRemoveOnCancelPolicy(true);
+        EXECUTOR.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    }
+
+    private SystemTimer() {}
 }

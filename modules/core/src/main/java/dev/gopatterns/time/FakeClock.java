@@ -42,6 +42,47 @@ public final class FakeClock implements Clock {
 
     private record Sleeper(Thread thread, long deadline) {}
 
+    /** Guarded by lock. Scheduled tasks, run in deadline order by advance. */
+    private final java.util.PriorityQueue<Task> tasks = new java.util.PriorityQueue<>();
+    /** Guarded by lock. */
+    private long taskSeq;
+
+    private final class Task implements Comparable<Task>, Scheduled {
+        final long deadline;
+        final long seq;
+        final Runnable body;
+        /** Guarded by lock. */
+        boolean done;
+
+        Task(long deadline, long seq, Runnable body) {
+            this.deadline = deadline;
+            this.seq = seq;
+            this.body = body;
+        }
+
+        @Override
+        public int compareTo(Task o) {
+            int c = Long.compare(deadline - o.deadline, 0);
+            return c != 0 ? c : Long.compare(seq, o.seq);
+        }
+
+        @Override
+        public boolean cancel() {
+            lock.lock();
+            try {
+                if (done) {
+                    return false;
+                }
+                done = true;
+                tasks.remove(this);
+                sleepersChanged.signalAll();
+                return true;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
     /** A clock at an arbitrary fixed origin. */
     public FakeClock() {
         this(0L);
@@ -89,7 +130,37 @@ public final class FakeClock implements Clock {
     }
 
     /**
-     * Moves the time forward by {@code duration} and wakes every thread whose deadline is now due.
+     * Runs {@code task} in the thread that calls {@link #advance} past its time, in deadline order (ties in the
+     * order scheduled), with {@link #nanoTime()} reading the task's own deadline while it runs.
+     */
+    @Override
+    public Scheduled schedule(long delayNanos, Runnable task) {
+        Objects.requireNonNull(task, "task");
+        lock.lock();
+        try {
+            Task t = new Task(Clock.deadlineAfter(now, Math.max(0, delayNanos)), taskSeq++, task);
+            tasks.add(t);
+            sleepersChanged.signalAll();
+            return t;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The number of scheduled tasks not yet run or cancelled (timers, tickers, context deadlines). */
+    public int pendingTasks() {
+        lock.lock();
+        try {
+            return tasks.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Moves the time forward by {@code duration}: runs, in order, every scheduled task that falls due (each at its
+     * own deadline, so a ticker that reschedules itself fires once per period), then wakes every parked thread
+     * whose deadline has come.
      *
      * @throws IllegalArgumentException if {@code duration} is negative: time never runs backwards
      */
@@ -98,11 +169,40 @@ public final class FakeClock implements Clock {
         if (duration.isNegative()) {
             throw new IllegalArgumentException("a clock never goes back: duration must be >= 0, was " + duration);
         }
-        long nanos = saturatedNanos(duration);
+        long target;
+        lock.lock();
+        try {
+            target = Clock.deadlineAfter(now, saturatedNanos(duration));
+        } finally {
+            lock.unlock();
+        }
+        for (;;) {
+            Task next;
+            lock.lock();
+            try {
+                next = tasks.peek();
+                if (next == null || next.deadline - target > 0) {
+                    now = target;
+                    break;
+                }
+                tasks.poll();
+                next.done = true;
+                if (next.deadline - now > 0) {
+                    now = next.deadline;
+                }
+            } finally {
+                lock.unlock();
+            }
+            wakeDueSleepers();
+            next.body.run();
+        }
+        wakeDueSleepers();
+    }
+
+    private void wakeDueSleepers() {
         List<Thread> due = new ArrayList<>();
         lock.lock();
         try {
-            now += nanos;
             for (Sleeper s : sleepers) {
                 if (now - s.deadline >= 0) {
                     due.add(s.thread);
@@ -132,13 +232,32 @@ public final class FakeClock implements Clock {
      * @throws TimeoutException if fewer than {@code count} threads are parked after {@code timeout}
      */
     public void awaitSleepers(int count, Duration timeout) throws InterruptedException, TimeoutException {
+        awaitCondition(() -> sleepers.size() >= count, timeout, () -> "expected " + count
+                + " thread(s) waiting on the fake clock, found " + sleepers.size() + " after " + timeout
+                + ": the code under test never reached its timed wait");
+    }
+
+    /**
+     * Blocks until at least {@code count} tasks are scheduled on this clock (timers, tickers, context deadlines),
+     * so that a following {@link #advance(Duration)} is certain to fire them.
+     *
+     * @throws TimeoutException if fewer than {@code count} tasks are pending after {@code timeout}
+     */
+    public void awaitPendingTasks(int count, Duration timeout) throws InterruptedException, TimeoutException {
+        awaitCondition(() -> tasks.size() >= count, timeout, () -> "expected " + count
+                + " timer(s) scheduled on the fake clock, found " + tasks.size() + " after " + timeout
+                + ": the code under test never started its timer");
+    }
+
+    private void awaitCondition(java.util.function.BooleanSupplier holds, Duration timeout,
+                                java.util.function.Supplier<String> failure)
+            throws InterruptedException, TimeoutException {
         long remaining = saturatedNanos(timeout);
         lock.lock();
         try {
-            while (sleepers.size() < count) {
+            while (!holds.getAsBoolean()) {
                 if (remaining <= 0) {
-                    throw new TimeoutException("expected " + count + " thread(s) waiting on the fake clock, found "
-                            + sleepers.size() + " after " + timeout + ": the code under test never reached its timed wait");
+                    throw new TimeoutException(failure.get());
                 }
                 remaining = sleepersChanged.awaitNanos(remaining);
             }
