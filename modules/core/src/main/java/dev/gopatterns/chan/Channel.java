@@ -7,6 +7,17 @@ package dev.gopatterns.chan;
  *
  * <p>Go equivalent: {@code make(chan T)} is {@link #unbuffered()} and {@code make(chan T, n)} is {@link #make(int)}.
  *
+ * <h2>Memory consistency effects</h2>
+ * The happens-before rules of the Go memory model, all provided (every operation runs under the channel's lock,
+ * and a parked thread is released by a volatile write):
+ * <ul>
+ *   <li>Actions in a thread prior to a send happen-before actions subsequent to the matching receive.
+ *   <li>Actions prior to {@link #close()} happen-before a receive that reports the channel closed.
+ *   <li>On an unbuffered channel, actions prior to a receive happen-before the completion of the matching send.
+ *   <li>On a channel of capacity C, the k-th receive happens-before the (k+C)-th send completes (which is what makes
+ *       a buffered channel usable as a counting semaphore).
+ * </ul>
+ *
  * <h2>Compared with {@link java.util.concurrent.BlockingQueue}</h2>
  * An unbuffered channel corresponds to {@link java.util.concurrent.SynchronousQueue} ({@code put} waits for a
  * {@code take}); a buffered one to {@link java.util.concurrent.ArrayBlockingQueue} (a bounded FIFO ring). The queues

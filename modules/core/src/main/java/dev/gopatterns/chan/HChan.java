@@ -186,7 +186,7 @@ final class HChan<T> implements Channel<T> {
     public boolean send(T value, Duration timeout, Clock clock) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(clock, "clock");
-        return send0(value, true, true, Clock.deadlineAfter(clock.nanoTime(), timeout.toNanos()), clock);
+        return send0(value, true, true, Clock.deadlineAfter(clock.nanoTime(), Clock.toNanosSaturated(timeout)), clock);
     }
 
     private boolean send0(T value, boolean block, boolean timed, long deadline, Clock clock)
@@ -268,7 +268,7 @@ final class HChan<T> implements Channel<T> {
     public TryReceived<T> receive(Duration timeout, Clock clock) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(clock, "clock");
-        Object v = receive0(true, Clock.deadlineAfter(clock.nanoTime(), timeout.toNanos()), clock);
+        Object v = receive0(true, Clock.deadlineAfter(clock.nanoTime(), Clock.toNanosSaturated(timeout)), clock);
         return v == null ? TryReceived.notReady() : received(v);
     }
 

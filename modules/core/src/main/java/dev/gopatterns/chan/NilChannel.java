@@ -23,7 +23,7 @@ final class NilChannel<T> implements Channel<T> {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        long deadline = timed ? Clock.deadlineAfter(clock.nanoTime(), timeout.toNanos()) : 0L;
+        long deadline = timed ? Clock.deadlineAfter(clock.nanoTime(), Clock.toNanosSaturated(timeout)) : 0L;
         if (new Waiter().await(timed, deadline, clock) == Waiter.Outcome.INTERRUPTED) {
             throw new InterruptedException();
         }

@@ -48,7 +48,12 @@ import java.util.function.Supplier;
  * handler runs, and the interrupt flag is set again (docs/interruption.md).
  *
  * <p>Where it differs from Go: {@link #after} is a timeout case, not a channel; the timeout starts when
- * {@code select} is called, like a {@code time.After} written inside the {@code select} statement.
+ * {@code select} is called, like a {@code time.After} written inside the {@code select} statement. It fires only
+ * when no channel case is ready, even if its timeout is zero: like Go's {@code time.After(0)}, whose channel is not
+ * ready yet when the select first looks. So in a loop whose channel is always ready, an {@code after} case never
+ * fires; to bound such a loop, receive from a {@link dev.gopatterns.time.Timer}'s channel or a context's
+ * {@code done()} (real channels, chosen at random among ready cases as in Go), or check the deadline explicitly.
+ * Among several {@code after} cases the shortest counts; with a {@link #defaultCase} no {@code after} case fires.
  */
 public final class Select {
 

@@ -59,6 +59,21 @@ public interface Clock {
         return SystemClock.INSTANCE;
     }
 
+    /**
+     * {@code timeout} in nanoseconds, saturated: a negative timeout is 0, one too long for a {@code long} (about
+     * 292 years) is "practically never".
+     */
+    static long toNanosSaturated(java.time.Duration timeout) {
+        if (timeout.isNegative()) {
+            return 0;
+        }
+        try {
+            return timeout.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
+    }
+
     /** Adds {@code nanos} to {@code now} without overflowing: a huge timeout saturates to "practically never". */
     static long deadlineAfter(long now, long nanos) {
         if (nanos <= 0) {

@@ -252,6 +252,9 @@ public final class FakeClock implements Clock {
     private void awaitCondition(java.util.function.BooleanSupplier holds, Duration timeout,
                                 java.util.function.Supplier<String> failure)
             throws InterruptedException, TimeoutException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
         long remaining = saturatedNanos(timeout);
         lock.lock();
         try {

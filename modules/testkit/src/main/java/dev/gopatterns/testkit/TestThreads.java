@@ -98,8 +98,18 @@ public final class TestThreads implements AutoCloseable {
         List<String> stuck = new ArrayList<>();
         for (int i = 0; i < ts.size(); i++) {
             Thread t = ts.get(i);
-            t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-            if (t.isAlive()) {
+            // Loop on the thread's state, not on join's return: just after start(), a platform thread can briefly
+            // look not-yet-alive to join(), which then returns at once.
+            while (t.getState() != Thread.State.TERMINATED) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                if (!t.join(Duration.ofNanos(left))) {
+                    Thread.yield();
+                }
+            }
+            if (t.getState() != Thread.State.TERMINATED) {
                 stuck.add(ns.get(i));
                 t.interrupt();
             }

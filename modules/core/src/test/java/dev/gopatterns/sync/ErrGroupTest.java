@@ -1,0 +1,150 @@
+package dev.gopatterns.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gopatterns.chan.Channel;
+import dev.gopatterns.context.CancellableContext;
+import dev.gopatterns.context.Context;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class ErrGroupTest {
+
+    @Test
+    @DisplayName("await waits for every task and returns normally when none failed")
+    void allSucceed() throws Exception {
+        AtomicInteger sum = new AtomicInteger();
+        try (ErrGroup g = ErrGroup.create()) {
+            for (int i = 1; i <= 100; i++) {
+                int k = i;
+                g.go(() -> sum.addAndGet(k));
+            }
+            g.await();
+        }
+        assertThat(sum.get()).isEqualTo(5050);
+    }
+
+    @Test
+    @DisplayName("the first error wins, is thrown by await, and cancels the group's context with it as cause")
+    void firstErrorWins() throws Exception {
+        CancellableContext parent = Context.withCancel(Context.background());
+        IllegalStateException boom = new IllegalStateException("boom");
+        try (ErrGroup g = ErrGroup.withContext(parent)) {
+            CountDownLatch othersBlocked = new CountDownLatch(3);
+            for (int i = 0; i < 3; i++) {
+                g.go(() -> {
+                    othersBlocked.countDown();
+                    Channel.unbuffered().receive(); // blocks until the group's context interrupts it
+                });
+            }
+            othersBlocked.await();
+            g.go(() -> {
+                throw boom;
+            });
+            assertThatThrownBy(g::await).isInstanceOf(ExecutionException.class).hasCause(boom);
+            assertThat(g.context().cause()).containsSame(boom);
+        }
+        assertThat(parent.isDone()).as("the parent is not cancelled by the group").isFalse();
+    }
+
+    @Test
+    @DisplayName("without withContext, one failure does not stop the others, and await still reports it")
+    void plainGroupDoesNotCancel() throws Exception {
+        AtomicInteger finished = new AtomicInteger();
+        try (ErrGroup g = ErrGroup.create()) {
+            g.go(() -> {
+                throw new java.io.IOException("one failed");
+            });
+            for (int i = 0; i < 5; i++) {
+                g.go(finished::incrementAndGet);
+            }
+            assertThatThrownBy(g::await).hasCauseInstanceOf(java.io.IOException.class);
+        }
+        assertThat(finished.get()).isEqualTo(5);
+    }
+
+    @Test
+    @DisplayName("setLimit bounds the number of active tasks; tryGo refuses when full")
+    void limit() throws Exception {
+        AtomicInteger active = new AtomicInteger();
+        AtomicInteger max = new AtomicInteger();
+        try (ErrGroup g = ErrGroup.create()) {
+            g.setLimit(3);
+            CountDownLatch release = new CountDownLatch(1);
+            for (int i = 0; i < 3; i++) {
+                g.go(() -> {
+                    max.accumulateAndGet(active.incrementAndGet(), Math::max);
+                    release.await();
+                    active.decrementAndGet();
+                });
+            }
+            assertThat(g.tryGo(() -> { })).as("a 4th task while 3 are active").isFalse();
+            assertThatThrownBy(() -> g.setLimit(5)).hasMessageStartingWith("errgroup: modify limit while");
+            release.countDown();
+            for (int i = 0; i < 20; i++) {
+                g.go(() -> {
+                    max.accumulateAndGet(active.incrementAndGet(), Math::max);
+                    active.decrementAndGet();
+                });
+            }
+            g.await();
+        }
+        assertThat(max.get()).isLessThanOrEqualTo(3);
+    }
+
+    @Test
+    @DisplayName("an exception in the owner cannot leak tasks: close cancels, interrupts and waits for them all")
+    void ownerFailureDoesNotLeakTasks() throws Exception {
+        AtomicInteger stopped = new AtomicInteger();
+        CountDownLatch started = new CountDownLatch(4);
+        assertThatThrownBy(() -> {
+            try (ErrGroup g = ErrGroup.withContext(Context.background())) {
+                for (int i = 0; i < 4; i++) {
+                    g.go(() -> {
+                        started.countDown();
+                        try {
+                            Channel.unbuffered().receive();
+                        } finally {
+                            stopped.incrementAndGet();
+                        }
+                    });
+                }
+                started.await();
+                throw new IllegalArgumentException("owner gave up");
+            }
+        }).isInstanceOf(IllegalArgumentException.class).hasMessage("owner gave up")
+                .satisfies(e -> assertThat(e.getSuppressed()).as("cancellations are not task failures").isEmpty());
+        assertThat(stopped.get()).as("every task ended before close returned").isEqualTo(4);
+    }
+
+    @Test
+    @DisplayName("a failure nobody awaited is reported by close, not lost")
+    void unreportedFailureSurfacesAtClose() {
+        assertThatThrownBy(() -> {
+            try (ErrGroup g = ErrGroup.create()) {
+                CountDownLatch failed = new CountDownLatch(1);
+                g.go(() -> {
+                    try {
+                        throw new IllegalStateException("lost?");
+                    } finally {
+                        failed.countDown();
+                    }
+                });
+                failed.await(); // close() must still find the failure: it waits for the task first
+            }
+        }).isInstanceOf(ExecutionException.class).hasRootCauseMessage("lost?");
+    }
+
+    @Test
+    @DisplayName("go on a closed group fails naming the rule")
+    void closedGroup() throws Exception {
+        ErrGroup g = ErrGroup.create();
+        g.await();
+        g.close();
+        assertThatThrownBy(() -> g.go(() -> { })).hasMessage("errgroup: go on a closed group");
+    }
+}
