@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -68,8 +67,8 @@ final class HChan<T> implements Channel<T> {
     final WaitQueue recvq = new WaitQueue();
     /** Guarded by lock. */
     final WaitQueue sendq = new WaitQueue();
-    /** Guarded by lock. The thread a *Locked method completed; the caller unparks it after unlocking. */
-    private Thread deferredWake;
+    /** Guarded by lock. The waiter a *Locked method completed; the caller wakes it after unlocking. */
+    private Waiter deferredWake;
 
     HChan(int capacity) {
         this.buf = new Object[capacity];
@@ -94,7 +93,7 @@ final class HChan<T> implements Channel<T> {
         if (r != null) {
             r.item = value;
             r.waiter.complete(r);
-            deferredWake = r.waiter.thread;
+            deferredWake = r.waiter;
             return SENT;
         }
         if (count < buf.length) {
@@ -124,7 +123,7 @@ final class HChan<T> implements Channel<T> {
                 buf[tail < buf.length ? tail : tail - buf.length] = s.item;
                 count++;
                 s.waiter.complete(s);
-                deferredWake = s.waiter.thread;
+                deferredWake = s.waiter;
             }
             return v;
         }
@@ -132,25 +131,25 @@ final class HChan<T> implements Channel<T> {
         if (s != null) {
             Object v = s.item;
             s.waiter.complete(s);
-            deferredWake = s.waiter.thread;
+            deferredWake = s.waiter;
             return v;
         }
         return closed ? CLOSED : null;
     }
 
     /** Call only when holding lock. */
-    Thread takeDeferredWake() {
-        Thread t = deferredWake;
+    Waiter takeDeferredWake() {
+        Waiter t = deferredWake;
         deferredWake = null;
         return t;
     }
 
     /** Releases the lock, then unparks whoever the locked section completed. */
     void unlockAndWake() {
-        Thread t = takeDeferredWake();
+        Waiter w = takeDeferredWake();
         lock.unlock();
-        if (t != null) {
-            LockSupport.unpark(t);
+        if (w != null) {
+            w.wake();
         }
     }
 
@@ -201,7 +200,7 @@ final class HChan<T> implements Channel<T> {
         try {
             r = offerLocked(value);
             if (r == MUST_WAIT && !(timed && clock.nanoTime() - deadline >= 0)) {
-                node = new Node(new Waiter(), this, true, 0, value);
+                node = new Node(this, true, value);
                 sendq.enqueue(node);
             }
         } finally {
@@ -288,7 +287,7 @@ final class HChan<T> implements Channel<T> {
         try {
             v = pollLocked();
             if (v == null && !(timed && clock.nanoTime() - deadline >= 0)) {
-                node = new Node(new Waiter(), this, false, 0, null);
+                node = new Node(this, false, null);
                 recvq.enqueue(node);
             }
         } finally {
@@ -317,7 +316,7 @@ final class HChan<T> implements Channel<T> {
 
     @Override
     public void close() {
-        List<Thread> wake = null;
+        List<Waiter> wake = null;
         lock.lock();
         try {
             if (closed) {
@@ -334,7 +333,7 @@ final class HChan<T> implements Channel<T> {
                         if (wake == null) {
                             wake = new ArrayList<>();
                         }
-                        wake.add(n.waiter.thread);
+                        wake.add(n.waiter);
                     }
                 }
             }
@@ -342,7 +341,7 @@ final class HChan<T> implements Channel<T> {
             lock.unlock();
         }
         if (wake != null) {
-            wake.forEach(LockSupport::unpark);
+            wake.forEach(Waiter::wake);
         }
     }
 

@@ -5,7 +5,8 @@ package dev.gopatterns.chan;
  * {@code waiter}, {@code chan}, {@code isSend} and {@code caseIndex} are guarded by {@code chan.lock}, except
  * {@code item} and {@code closed} of a receive node, which its claimer writes before publishing DONE.
  */
-final class Node {
+final class Node extends Waiter {
+    /** The waiter this node belongs to: itself for a plain send or receive (one allocation), the select's otherwise. */
     final Waiter waiter;
     final HChan<?> chan;
     final boolean isSend;
@@ -20,11 +21,21 @@ final class Node {
     Node next;
     boolean queued;
 
+    /** A node of a select's {@code waiter}. */
     Node(Waiter waiter, HChan<?> chan, boolean isSend, int caseIndex, Object item) {
         this.waiter = waiter;
         this.chan = chan;
         this.isSend = isSend;
         this.caseIndex = caseIndex;
+        this.item = item;
+    }
+
+    /** The node of a plain send or receive by the current thread: it is its own waiter. */
+    Node(HChan<?> chan, boolean isSend, Object item) {
+        this.waiter = this;
+        this.chan = chan;
+        this.isSend = isSend;
+        this.caseIndex = 0;
         this.item = item;
     }
 }

@@ -304,12 +304,12 @@ public final class Select {
 
     /** Unlocks in reverse order; {@code fired}, if not null, has a deferred wake to deliver after its unlock. */
     private static void unlockAll(HChan<?>[] locks, HChan<?> fired) {
-        Thread wake = fired == null ? null : fired.takeDeferredWake();
+        Waiter wake = fired == null ? null : fired.takeDeferredWake();
         for (int i = locks.length - 1; i >= 0; i--) {
             locks[i].lock.unlock();
         }
         if (wake != null) {
-            LockSupport.unpark(wake);
+            wake.wake();
         }
     }
 }

@@ -17,7 +17,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@code WAITING -> CANCELLED}. So exactly one case of a select fires, and a value handed to a waiter is never
  * also taken back by its timeout.
  */
-final class Waiter {
+class Waiter {
 
     static final int WAITING = 0;
     static final int CLAIMED = 1;
@@ -37,8 +37,20 @@ final class Waiter {
         }
     }
 
+    /**
+     * Spins before parking, for platform threads on a multiprocessor: a hand-off that arrives within a few hundred
+     * nanoseconds then costs no OS park and unpark. Virtual threads never spin: parking one is cheap, and a spinning
+     * virtual thread would hold a carrier that the thread it waits for may need (STYLE.md, the spin-wait pitfall).
+     */
+    private static final int SPINS = Runtime.getRuntime().availableProcessors() > 1 ? 128 : 0;
+
     final Thread thread = Thread.currentThread();
     private volatile int state = WAITING;
+    /**
+     * Set while the owner is (about to be) parked. The completer unparks only if it sees it set; the owner re-checks
+     * the state after setting it. Both are volatile, so at least one of the two sees the other's write (Dekker).
+     */
+    volatile boolean parked;
     /** The node that fired; written by the claimer before the release of DONE, read by the owner after it. */
     Node fired;
 
@@ -56,6 +68,28 @@ final class Waiter {
         state = DONE; // volatile write: publishes fired, node.item and node.closed
     }
 
+    /** Unparks the owner if it is parked or about to park; call after {@link #complete}. */
+    void wake() {
+        if (parked) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    private void park(boolean timed, long deadline, Clock clock) {
+        parked = true;
+        try {
+            if (state == WAITING || state == CLAIMED) {
+                if (timed) {
+                    clock.parkUntil(deadline, this);
+                } else {
+                    LockSupport.park(this);
+                }
+            }
+        } finally {
+            parked = false;
+        }
+    }
+
     /**
      * Parks until a counterpart completes this waiter, the thread is interrupted, or the deadline passes.
      * Implements docs/interruption.md: the flag is checked before parking; an interrupt or timeout counts only if
@@ -64,6 +98,11 @@ final class Waiter {
      */
     Outcome await(boolean timed, long deadline, Clock clock) {
         boolean interruptedLate = false;
+        if (!thread.isVirtual()) {
+            for (int i = SPINS; i > 0 && state == WAITING; i--) {
+                Thread.onSpinWait();
+            }
+        }
         try {
             for (;;) {
                 int s = state;
@@ -84,18 +123,14 @@ final class Waiter {
                         }
                         continue;
                     }
-                    if (timed) {
-                        clock.parkUntil(deadline, this);
-                    } else {
-                        LockSupport.park(this);
-                    }
+                    park(timed, deadline, clock);
                 } else {
                     // CLAIMED: a counterpart is writing the outcome right now, under its channel lock, and will
                     // unpark us after DONE. Clear a pending interrupt so park() really parks; re-assert it later.
                     if (Thread.interrupted()) {
                         interruptedLate = true;
                     }
-                    LockSupport.park(this);
+                    park(false, 0L, null);
                 }
             }
         } finally {

@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /** The base of every context; the parent chain is walked for values, deadlines and cancellation. */
-abstract sealed class AbstractContext implements Context permits BackgroundCtx, CancelCtx, ValueCtx, WithoutCancelCtx {
+abstract sealed class AbstractContext implements Context permits BackgroundCtx, CancelCtx, ValueCtx {
 
     /**
      * The nearest ancestor-or-self that can be cancelled, or {@code null} if none: Go's {@code parentCancelCtx}.
@@ -24,17 +24,32 @@ abstract sealed class AbstractContext implements Context permits BackgroundCtx, 
     }
 }
 
-/** A context that is never cancelled. */
+/**
+ * A context that is never cancelled: a root ({@link Context#background()}, {@link Context#todo()}), or
+ * {@link Context#withoutCancel}, which keeps its parent's values and clock but not its cancellation.
+ */
 final class BackgroundCtx extends AbstractContext {
-    static final BackgroundCtx SYSTEM = new BackgroundCtx(Clock.system(), "context.Background");
-    static final BackgroundCtx TODO = new BackgroundCtx(Clock.system(), "context.TODO");
+    static final BackgroundCtx SYSTEM = new BackgroundCtx(null, Clock.system(), "context.Background");
+    static final BackgroundCtx TODO = new BackgroundCtx(null, Clock.system(), "context.TODO");
 
+    /** Where values come from; null for a root. */
+    private final AbstractContext valuesFrom;
     private final Clock clock;
     private final String name;
 
     BackgroundCtx(Clock clock, String name) {
+        this(null, clock, name);
+    }
+
+    private BackgroundCtx(AbstractContext valuesFrom, Clock clock, String name) {
+        this.valuesFrom = valuesFrom;
         this.clock = clock;
         this.name = name;
+    }
+
+    static BackgroundCtx withoutCancel(Context parent) {
+        AbstractContext p = (AbstractContext) java.util.Objects.requireNonNull(parent, "parent");
+        return new BackgroundCtx(p, p.clock(), p.describe() + ".WithoutCancel");
     }
 
     @Override
@@ -64,12 +79,12 @@ final class BackgroundCtx extends AbstractContext {
 
     @Override
     public <V> Optional<V> value(Key<V> key) {
-        return Optional.empty();
+        return valuesFrom == null ? Optional.empty() : valuesFrom.value(key);
     }
 
     @Override
     CancelCtx nearestCanceller() {
-        return null;
+        return null; // never cancelled, and cuts the chain to any cancellable ancestor
     }
 
     @Override
@@ -129,54 +144,5 @@ final class ValueCtx<T> extends AbstractContext {
     @Override
     String describe() {
         return parent.describe() + ".WithValue(" + key + ")";
-    }
-}
-
-/** {@link Context#withoutCancel}. */
-final class WithoutCancelCtx extends AbstractContext {
-    private final AbstractContext parent;
-
-    WithoutCancelCtx(Context parent) {
-        this.parent = (AbstractContext) java.util.Objects.requireNonNull(parent, "parent");
-    }
-
-    @Override
-    public ReceiveChannel<Void> done() {
-        return Channel.nil();
-    }
-
-    @Override
-    public Optional<ContextException> err() {
-        return Optional.empty();
-    }
-
-    @Override
-    public Optional<Throwable> cause() {
-        return Optional.empty();
-    }
-
-    @Override
-    public OptionalLong deadline() {
-        return OptionalLong.empty();
-    }
-
-    @Override
-    public Clock clock() {
-        return parent.clock();
-    }
-
-    @Override
-    public <V> Optional<V> value(Key<V> key) {
-        return parent.value(key);
-    }
-
-    @Override
-    CancelCtx nearestCanceller() {
-        return null;
-    }
-
-    @Override
-    String describe() {
-        return parent.describe() + ".WithoutCancel";
     }
 }

@@ -110,7 +110,7 @@ public sealed interface Context permits AbstractContext, CancellableContext {
      * when the parent ends. Go: {@code context.WithoutCancel}.
      */
     static Context withoutCancel(Context parent) {
-        return new WithoutCancelCtx(parent);
+        return BackgroundCtx.withoutCancel(parent);
     }
 
     /**
