@@ -1,0 +1,3 @@
+module gopatterns.dev/jmh/go
+
+go 1.19
