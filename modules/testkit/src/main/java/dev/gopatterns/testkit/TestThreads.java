@@ -82,10 +82,12 @@ public final class TestThreads implements AutoCloseable {
     }
 
     /**
-     * Joins every thread, then fails if one is still running (after interrupting it) or one threw.
+     * Joins every thread, then fails if one is still running (after interrupting it) or one threw. If the test
+     * thread is interrupted while joining, the interrupt is re-asserted and the test fails: nothing is left running
+     * unnoticed.
      */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         List<Thread> ts;
         List<FutureTask<?>> fs;
         List<String> ns;
@@ -105,7 +107,14 @@ public final class TestThreads implements AutoCloseable {
                 if (left <= 0) {
                     break;
                 }
-                if (!t.join(Duration.ofNanos(left))) {
+                boolean ended;
+                try {
+                    ended = t.join(Duration.ofNanos(left));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError("interrupted while joining test thread '" + ns.get(i) + "'", e);
+                }
+                if (!ended) {
                     Thread.yield();
                 }
             }
@@ -126,7 +135,9 @@ public final class TestThreads implements AutoCloseable {
                 continue;
             }
             try {
-                f.get();
+                f.get(); // done: does not block
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } catch (ExecutionException e) {
                 AssertionError ae = new AssertionError("thread '" + ns.get(i) + "' failed: " + e.getCause(),
                         e.getCause());
