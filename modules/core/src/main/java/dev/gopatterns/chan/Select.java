@@ -74,6 +74,23 @@ public final class Select {
         return run(cases.clone());
     }
 
+    /**
+     * Performs one ready case, or returns {@code otherwise.get()} if none is ready: a select with a default case
+     * that, never blocking, cannot be interrupted and so declares no {@link InterruptedException}.
+     * Go: {@code select { case ...: default: }}.
+     */
+    @SafeVarargs
+    public static <R> R selectNow(Supplier<? extends R> otherwise, SelectCase<? extends R>... cases) {
+        Objects.requireNonNull(cases, "cases");
+        SelectCase<? extends R>[] all = java.util.Arrays.copyOf(cases, cases.length + 1);
+        all[cases.length] = defaultCase(otherwise);
+        try {
+            return run(all);
+        } catch (InterruptedException impossible) {
+            throw new AssertionError("a select with a default case never blocks", impossible);
+        }
+    }
+
     /** {@link #select(SelectCase[])} with a case list built at run time (Go: {@code reflect.Select}). */
     @SuppressWarnings("unchecked")
     public static <R> R select(List<? extends SelectCase<? extends R>> cases) throws InterruptedException {

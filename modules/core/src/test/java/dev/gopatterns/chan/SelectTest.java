@@ -72,6 +72,17 @@ class SelectTest {
     }
 
     @Test
+    @DisplayName("selectNow is select with a default case that declares no InterruptedException")
+    void selectNow() {
+        Channel<String> ch = Channel.buffered(1);
+        assertThat(Select.selectNow(() -> "none", ch.onReceive(v -> v))).isEqualTo("none");
+        assertThat(ch.trySend("x")).isTrue();
+        assertThat(Select.selectNow(() -> "none", ch.onReceive(v -> v))).isEqualTo("x");
+        assertThatThrownBy(() -> Select.selectNow(() -> 1, Select.defaultCase(() -> 2)))
+                .hasMessage("select may have at most one default case");
+    }
+
+    @Test
     @DisplayName("the timeout case fires when its clock passes the deadline, and leaves no registration behind")
     void timeoutFires() throws Exception {
         HChan<String> ch = chan(0);
