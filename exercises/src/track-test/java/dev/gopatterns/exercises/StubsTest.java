@@ -1,0 +1,46 @@
+package dev.gopatterns.exercises;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gopatterns.learn.Exercise;
+import dev.gopatterns.learn.Status;
+import dev.gopatterns.learn.TestResult;
+import dev.gopatterns.learn.TestRunner;
+import dev.gopatterns.learn.Track;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The track's own test, run by every build of this module: each exercise, as shipped, is "not started". Its tests
+ * exist and compile, and every one of them fails at a TODO in the stub, at once, rather than passing (a stub that
+ * gives the answer away) or failing some other way (a test that would confuse a learner before they have begun).
+ * The solutions module checks the other half: the same tests pass against the reference solutions.
+ */
+@DisplayName("the exercises as shipped")
+class StubsTest {
+
+    @TestFactory
+    @DisplayName("every exercise is 'not started': each of its tests stops at a TODO in the stub")
+    Stream<DynamicTest> everyStubIsNotStarted() throws Exception {
+        Track track = Track.at(Path.of("..")); // Maven runs tests in the module directory
+        assertThat(track.exercises()).as("exercises found under %s", track.root()).isNotEmpty();
+        return track.exercises().stream().map(e -> DynamicTest.dynamicTest(e.name(), () -> check(e)));
+    }
+
+    private static void check(Exercise e) {
+        List<TestResult> results = TestRunner.run(e.packageName(), r -> {});
+
+        assertThat(results).as("%s has no tests in package %s", e.name(), e.packageName()).isNotEmpty();
+        assertThat(results).as("%s: with the stub as shipped, every test must fail at the stub's"
+                        + " UnsupportedOperationException(\"TODO: exercise %d — ...\"); these did not",
+                        e.name(), e.number())
+                .filteredOn(r -> !r.stoppedAtTodo())
+                .extracting(TestResult::name)
+                .isEmpty();
+        assertThat(Status.of(results)).isEqualTo(Status.NOT_STARTED);
+    }
+}

@@ -1,0 +1,139 @@
+package dev.gopatterns.learn;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * One request to the runner, parsed from the words after {@code ./learn}:
+ *
+ * <pre>
+ * ./learn [list] [--solution]              list the exercises and their status
+ * ./learn check [N] [--solution] [-v]      run the tests of exercise N, or of the first one not done
+ * ./learn hint N [K]                       show hint K of exercise N, or the next one not seen yet
+ * ./learn show N                           print exercise N's README
+ * ./learn help                             explain all this
+ * </pre>
+ *
+ * {@code --solution} runs the same tests against the reference solutions instead of the learner's code; {@code -v}
+ * ({@code --verbose}) prints whole failure messages and stack traces instead of their first lines.
+ */
+public sealed interface Command {
+
+    /** {@code ./learn list}: every exercise with its status. */
+    record ListExercises(boolean solution) implements Command {}
+
+    /** {@code ./learn check [N]}: one exercise's tests; without N, the first exercise that is not done. */
+    record Check(OptionalInt exercise, boolean solution, boolean verbose) implements Command {}
+
+    /** {@code ./learn hint N [K]}: hint K, or without K the first hint not seen yet. */
+    record Hint(int exercise, OptionalInt hint) implements Command {}
+
+    /** {@code ./learn show N}: the exercise's README. */
+    record Show(int exercise) implements Command {}
+
+    /** {@code ./learn help}. */
+    record Help() implements Command {}
+
+    /** Whether this command runs tests, and so needs the exercises compiled. */
+    default boolean runsTests() {
+        return this instanceof ListExercises || this instanceof Check;
+    }
+
+    /**
+     * Parses the words after {@code ./learn}. No words means {@code list}.
+     *
+     * @throws UsageException naming what is wrong, in words a learner can act on
+     */
+    static Command parse(List<String> args) throws UsageException {
+        boolean solution = false;
+        boolean verbose = false;
+        List<String> words = new ArrayList<>();
+        for (String arg : args) {
+            switch (arg) {
+                case "--solution", "--solutions" -> solution = true;
+                case "-v", "--verbose" -> verbose = true;
+                case "-h", "--help" -> words.addFirst("help");
+                default -> {
+                    if (arg.startsWith("-")) {
+                        throw new UsageException("unknown option '" + arg + "'");
+                    }
+                    words.add(arg);
+                }
+            }
+        }
+        String name = words.isEmpty() ? "list" : words.getFirst();
+        List<String> rest = words.isEmpty() ? List.of() : words.subList(1, words.size());
+        Command command = switch (name) {
+            case "list", "ls", "status" -> {
+                expectAtMost(name, rest, 0);
+                yield new ListExercises(solution);
+            }
+            case "check", "test" -> {
+                expectAtMost(name, rest, 1);
+                yield new Check(rest.isEmpty() ? OptionalInt.empty() : OptionalInt.of(number(rest.getFirst())),
+                        solution, verbose);
+            }
+            case "hint" -> {
+                if (rest.isEmpty()) {
+                    throw new UsageException("hint needs an exercise number, as in: ./learn hint 2");
+                }
+                expectAtMost(name, rest, 2);
+                yield new Hint(number(rest.get(0)),
+                        rest.size() == 2 ? OptionalInt.of(hintNumber(rest.get(1))) : OptionalInt.empty());
+            }
+            case "show", "read" -> {
+                if (rest.size() != 1) {
+                    throw new UsageException("show needs one exercise number, as in: ./learn show 2");
+                }
+                yield new Show(number(rest.getFirst()));
+            }
+            case "help" -> new Help();
+            default -> throw new UsageException("unknown command '" + name + "'");
+        };
+        if (solution && !command.runsTests()) {
+            throw new UsageException("--solution only applies to list and check");
+        }
+        if (verbose && !(command instanceof Check)) {
+            throw new UsageException("--verbose only applies to check");
+        }
+        return command;
+    }
+
+    private static void expectAtMost(String command, List<String> rest, int max) throws UsageException {
+        if (rest.size() > max) {
+            throw new UsageException("too many words after '" + command + "': " + String.join(" ", rest));
+        }
+    }
+
+    /** An exercise number: "2", "02" and "ex02" all mean exercise 2. */
+    private static int number(String word) throws UsageException {
+        int n = positive(word.startsWith("ex") ? word.substring(2) : word);
+        if (n < 0) {
+            throw new UsageException("'" + word + "' is not an exercise number; write it as in: ./learn check 2");
+        }
+        if (n == 0) {
+            throw new UsageException("there is no exercise 0: they are numbered from 1");
+        }
+        return n;
+    }
+
+    private static int hintNumber(String word) throws UsageException {
+        int k = positive(word);
+        if (k < 0) {
+            throw new UsageException("'" + word + "' is not a hint number; write it as in: ./learn hint 2 1");
+        }
+        if (k == 0) {
+            throw new UsageException("there is no hint 0: they are numbered from 1");
+        }
+        return k;
+    }
+
+    /** The value of a word of 1 to 4 decimal digits, or -1 if it is not one. */
+    private static int positive(String digits) {
+        if (digits.isEmpty() || digits.length() > 4 || !digits.chars().allMatch(Character::isDigit)) {
+            return -1;
+        }
+        return Integer.parseInt(digits);
+    }
+}

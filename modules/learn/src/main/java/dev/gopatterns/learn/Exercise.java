@@ -1,0 +1,159 @@
+package dev.gopatterns.learn;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * One exercise of the track, read from its package directory: {@code exNN_slug/} holds the stub sources and a
+ * README.md; the tests live in the package of the same name under {@code src/test/java}.
+ *
+ * <p>What the runner takes from the README, so that the README stays the single place an exercise is described:
+ * <ul>
+ *   <li>the title, from the first heading, {@code # Exercise 2 — Generator and range} (the part after the dash);
+ *   <li>the concept, from the line that starts with {@code **Concept:**};
+ *   <li>the hints, from the numbered items ({@code 1.}, {@code 2.}, ...) of the {@code ## Hints} section.
+ * </ul>
+ *
+ * @param number      the exercise's number, from the directory name
+ * @param packageName the Java package of the stub, the tests and the reference solution
+ * @param directory   the stub's package directory, holding README.md
+ * @param title       a few words, for the list
+ * @param concept     the idea the exercise teaches, in one line
+ * @param hints       the hints, in order; each may span several lines
+ * @param readme      the whole README text
+ */
+public record Exercise(int number, String packageName, Path directory, String title, String concept,
+                       List<String> hints, String readme) {
+
+    /** Package directories of exercises: {@code ex} + number + {@code _} + slug. */
+    static final Pattern DIRECTORY = Pattern.compile("ex(\\d{1,4})_([a-z0-9_]+)");
+
+    private static final Pattern HINT_ITEM = Pattern.compile("^(\\d+)\\.\\s+(.*)$");
+
+    public Exercise {
+        hints = List.copyOf(hints);
+    }
+
+    /**
+     * Reads the exercise in {@code directory}.
+     *
+     * @throws IOException              if its README cannot be read
+     * @throws IllegalArgumentException if the directory name is not {@code exNN_slug}
+     */
+    static Exercise read(Path directory, String parentPackage) throws IOException {
+        String name = directory.getFileName().toString();
+        Matcher m = DIRECTORY.matcher(name);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not an exercise directory (exNN_name): " + directory);
+        }
+        String readme = Files.readString(directory.resolve("README.md"));
+        return new Exercise(Integer.parseInt(m.group(1)), parentPackage + "." + name, directory,
+                title(readme, name), concept(readme), hints(readme), readme);
+    }
+
+    /** The source files the learner edits: the {@code .java} files of the package directory. */
+    public List<Path> sources() throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(f -> f.toString().endsWith(".java")).sorted().toList();
+        }
+    }
+
+    /** "Exercise 2 · Generator and range". */
+    public String name() {
+        return "Exercise " + number + " · " + title;
+    }
+
+    static String title(String readme, String fallback) {
+        for (String line : readme.lines().toList()) {
+            if (line.startsWith("# ")) {
+                String heading = line.substring(2).strip();
+                for (String dash : List.of(" — ", " – ", ": ")) {
+                    int at = heading.indexOf(dash);
+                    if (at >= 0) {
+                        return heading.substring(at + dash.length()).strip();
+                    }
+                }
+                return heading;
+            }
+        }
+        return fallback;
+    }
+
+    /**
+     * The text after {@code **Concept:**}, joined with its continuation lines: in a {@code >} quote, the quote's
+     * following lines; otherwise the lines up to the next blank one.
+     */
+    static String concept(String readme) {
+        List<String> lines = readme.lines().toList();
+        for (int i = 0; i < lines.size(); i++) {
+            String s = lines.get(i).strip();
+            boolean quoted = s.startsWith(">");
+            if (quoted) {
+                s = s.substring(1).strip();
+            }
+            if (!s.startsWith("**Concept:**")) {
+                continue;
+            }
+            StringBuilder concept = new StringBuilder(s.substring("**Concept:**".length()).strip());
+            for (int j = i + 1; j < lines.size(); j++) {
+                String next = lines.get(j).strip();
+                if (quoted && next.startsWith(">")) {
+                    next = next.substring(1).strip();
+                } else if (quoted) {
+                    break;
+                }
+                if (next.isEmpty() || next.startsWith("#")) {
+                    break;
+                }
+                concept.append(' ').append(next);
+            }
+            return concept.toString();
+        }
+        return "";
+    }
+
+    /**
+     * The numbered items of the {@code ## Hints} section. An item runs until the next item, the next heading or
+     * the end; its continuation lines lose up to three spaces of indentation, and blank lines inside it stay.
+     */
+    static List<String> hints(String readme) {
+        List<String> hints = new ArrayList<>();
+        StringBuilder current = null;
+        boolean inHints = false;
+        boolean inCode = false;
+        for (String line : readme.lines().toList()) {
+            if (line.strip().startsWith("```")) {
+                inCode = !inCode;
+            }
+            if (!inCode && line.startsWith("#")) {
+                if (inHints) {
+                    break;
+                }
+                inHints = line.matches("^##\\s+Hints\\s*$");
+                continue;
+            }
+            if (!inHints) {
+                continue;
+            }
+            Matcher item = inCode ? null : HINT_ITEM.matcher(line);
+            if (item != null && item.matches()) {
+                if (current != null) {
+                    hints.add(current.toString().strip());
+                }
+                current = new StringBuilder(item.group(2));
+            } else if (current != null) {
+                current.append('\n').append(line.startsWith("   ") ? line.substring(3) : line.stripLeading());
+            }
+        }
+        if (current != null) {
+            hints.add(current.toString().strip());
+        }
+        return hints;
+    }
+}

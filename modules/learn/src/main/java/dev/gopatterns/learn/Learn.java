@@ -1,0 +1,332 @@
+package dev.gopatterns.learn;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Carries out a {@link Command}: the words and layout a learner sees. Every command ends by saying what to do
+ * next. Exit codes: {@link #OK}, {@link #TESTS_FAIL}, {@link #USAGE}, {@link #SETUP}.
+ */
+final class Learn {
+
+    static final int OK = 0;
+    static final int TESTS_FAIL = 1;
+    static final int USAGE = 2;
+    static final int SETUP = 3;
+
+    /** Runs the tests of a package; {@link TestRunner#run} outside the runner's own tests. */
+    @FunctionalInterface
+    interface Runner {
+        List<TestResult> run(String packageName, Consumer<? super TestResult> onResult);
+    }
+
+    /** A test that takes this long shows its time: a learner should see where the seconds went. */
+    static final Duration SLOW = Duration.ofMillis(500);
+
+    private final Track track;
+    private final PrintStream out;
+    private final Style style;
+    private final HintProgress hints;
+    private final Runner runner;
+    private final int width;
+
+    /** @param width the terminal's width in columns; failure messages are wrapped to it */
+    Learn(Track track, PrintStream out, Style style, HintProgress hints, Runner runner, int width) {
+        this.track = track;
+        this.out = out;
+        this.style = style;
+        this.hints = hints;
+        this.runner = runner;
+        this.width = Math.max(60, width);
+    }
+
+    int run(Command command) throws IOException, UsageException {
+        if (track.exercises().isEmpty()) {
+            out.println("No exercises found under " + track.relative(track.root().resolve("exercises")) + ".");
+            return SETUP;
+        }
+        return switch (command) {
+            case Command.ListExercises c -> list(c.solution());
+            case Command.Check c -> c.exercise().isPresent()
+                    ? check(exercise(c.exercise().getAsInt()), c.solution(), c.verbose())
+                    : checkFirstUnsolved(c.solution(), c.verbose());
+            case Command.Hint c -> hint(exercise(c.exercise()), c.hint());
+            case Command.Show c -> show(exercise(c.exercise()));
+            case Command.Help c -> help();
+        };
+    }
+
+    // ------------------------------------------------------------------------------------------------ list
+
+    private int list(boolean solution) throws IOException {
+        String whose = solution ? style.quiet("  (reference solutions)") : "";
+        out.println(style.strong("gopatterns learning track") + whose);
+        out.println();
+        int titleWidth = track.exercises().stream().mapToInt(e -> e.title().length()).max().orElse(0);
+        Exercise next = null;
+        Status nextStatus = null;
+        for (Exercise e : track.exercises()) {
+            List<TestResult> results = runner.run(e.packageName(), r -> {});
+            String row = String.format("  %2d  %-" + titleWidth + "s  ", e.number(), e.title());
+            if (results.isEmpty()) {
+                out.println(row + style.bad(Style.FAIL + " no tests found"));
+                continue;
+            }
+            Status status = Status.of(results);
+            out.println(row + style.mark(status) + " " + status.label() + detail(status, results));
+            if (next == null && status != Status.DONE) {
+                next = e;
+                nextStatus = status;
+            }
+        }
+        out.println();
+        if (next == null) {
+            out.println(style.good("All " + track.exercises().size() + " exercises are done.")
+                    + (solution ? "" : " Compare yours with solutions/, then try changing one and breaking it."));
+        } else if (nextStatus == Status.NOT_STARTED) {
+            out.println(step("next", "./learn show " + next.number() + "   then edit, then ./learn check "
+                    + next.number()));
+        } else {
+            out.println(step("next", "./learn check " + next.number()));
+        }
+        return OK;
+    }
+
+    private static String detail(Status status, List<TestResult> results) {
+        if (status != Status.FAILING) {
+            return "";
+        }
+        long passed = results.stream().filter(TestResult::passed).count();
+        return " (" + passed + " of " + results.size() + " tests pass)";
+    }
+
+    // ----------------------------------------------------------------------------------------------- check
+
+    private int check(Exercise e, boolean solution, boolean verbose) throws IOException {
+        printHeader(e, solution);
+        Set<String> todosShown = new HashSet<>();
+        List<TestResult> results = runner.run(e.packageName(), r -> printResult(r, e, verbose, todosShown));
+        return summarize(e, results, solution);
+    }
+
+    private int checkFirstUnsolved(boolean solution, boolean verbose) throws IOException {
+        boolean anyDone = false;
+        for (Exercise e : track.exercises()) {
+            List<TestResult> results = runner.run(e.packageName(), r -> {});
+            if (!results.isEmpty() && Status.of(results) == Status.DONE) {
+                out.println(style.good(Style.PASS) + " " + e.name() + ": done");
+                anyDone = true;
+                continue;
+            }
+            if (anyDone) {
+                out.println();
+            }
+            printHeader(e, solution);
+            Set<String> todosShown = new HashSet<>();
+            results.forEach(r -> printResult(r, e, verbose, todosShown));
+            return summarize(e, results, solution);
+        }
+        out.println();
+        out.println(style.good("All " + track.exercises().size() + " exercises are done."));
+        return OK;
+    }
+
+    private void printHeader(Exercise e, boolean solution) {
+        Path dir = solution ? track.solutionDirectory(e) : e.directory();
+        out.println(style.strong(e.name()) + (solution ? style.quiet("  (reference solution)") : ""));
+        if (!e.concept().isEmpty()) {
+            FailureText.wrap(e.concept(), width).forEach(line -> out.println(style.quiet(line)));
+        }
+        out.println(style.quiet(track.relative(dir) + "/"));
+        out.println();
+    }
+
+    /**
+     * Prints one test's line and, for a failure, why. A TODO already shown for this exercise is not repeated:
+     * a stub's one TODO typically stops every test.
+     */
+    private void printResult(TestResult r, Exercise e, boolean verbose, Set<String> todosShown) {
+        String took = r.elapsed().compareTo(SLOW) >= 0
+                ? style.quiet(String.format(" (%.1f s)", r.elapsed().toMillis() / 1000.0)) : "";
+        switch (r.outcome()) {
+            case PASSED -> out.println("  " + style.good(Style.PASS) + " " + r.name() + took);
+            case SKIPPED -> out.println("  " + style.quiet(Style.TODO + " " + r.name() + " (skipped)"));
+            case FAILED -> {
+                out.println("  " + style.bad(Style.FAIL) + " " + r.name() + took);
+                Optional<String> todo = r.todoMessage();
+                if (!verbose && todo.isPresent() && !todosShown.add(todo.get())) {
+                    out.println("      " + style.quiet("not written yet (the same TODO as above)"));
+                    break;
+                }
+                for (String line : FailureText.describe(r.failure(), e.packageName(), verbose)) {
+                    if (line.isEmpty()) {
+                        out.println();
+                        continue;
+                    }
+                    for (String part : verbose ? List.of(line) : FailureText.wrap(line, width - 6)) {
+                        out.println("      " + part);
+                    }
+                }
+            }
+        }
+        out.flush();
+    }
+
+    private int summarize(Exercise e, List<TestResult> results, boolean solution) throws IOException {
+        out.println();
+        if (results.isEmpty()) {
+            out.println(style.bad("No tests found for " + e.name() + " (package " + e.packageName() + ")."));
+            out.println("The tests are compiled from exercises/src/test/java/" + e.packageName().replace('.', '/')
+                    + "/; if that directory is empty, the exercise is incomplete.");
+            return SETUP;
+        }
+        long failed = results.stream().filter(TestResult::failed).count();
+        Status status = Status.of(results);
+        switch (status) {
+            case DONE -> {
+                out.println(style.good(Style.PASS + " " + e.name() + " is done: all " + countOf(results)
+                        + " pass."));
+                if (!solution) {
+                    out.println(step("compare", track.relative(track.solutionDirectory(e)) + "/"));
+                }
+                Optional<Exercise> next = track.next(e);
+                out.println(next.isPresent()
+                        ? step("next", "./learn show " + next.get().number())
+                        : step("next", "that was the last exercise. Well done."));
+            }
+            case NOT_STARTED -> {
+                out.println(style.quiet(Style.TODO) + " " + e.name()
+                        + " is not started: every test stops at a TODO in the stub.");
+                out.println(step("read", "./learn show " + e.number()));
+                printSources(e, "edit");
+                out.println(step("check", "./learn check " + e.number()));
+            }
+            case FAILING -> {
+                out.println(style.bad(Style.FAIL + " " + failed + " of " + countOf(results) + " fail."));
+                if (solution) {
+                    out.println("The reference solution should pass: this is a bug in the track, not in your code.");
+                    return TESTS_FAIL;
+                }
+                printSources(e, "edit");
+                out.println(step("read", "./learn show " + e.number()));
+                int seen = hints.seen(e.number());
+                int total = e.hints().size();
+                if (total > 0) {
+                    out.println(step("stuck?", "./learn hint " + e.number()
+                            + style.quiet("   (" + seen + " of " + total + " hints seen)")));
+                }
+            }
+        }
+        return status == Status.DONE ? OK : TESTS_FAIL;
+    }
+
+    private static String countOf(List<TestResult> results) {
+        return results.size() == 1 ? "1 test" : results.size() + " tests";
+    }
+
+    private void printSources(Exercise e, String label) throws IOException {
+        for (Path source : e.sources()) {
+            out.println(step(label, track.relative(source)));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ hint, show
+
+    private int hint(Exercise e, OptionalInt requested) throws IOException, UsageException {
+        List<String> all = e.hints();
+        if (all.isEmpty()) {
+            out.println(e.name() + " has no hints.");
+            return OK;
+        }
+        int seen = hints.seen(e.number());
+        int k;
+        if (requested.isPresent()) {
+            k = requested.getAsInt();
+            if (k > all.size()) {
+                throw new UsageException(e.name() + " has " + all.size() + " hints; there is no hint " + k);
+            }
+        } else if (seen >= all.size()) {
+            out.println("You have seen all " + all.size() + " hints of " + e.name() + ".");
+            out.println(step("again", "./learn hint " + e.number() + " K" + style.quiet("   (K from 1 to "
+                    + all.size() + ")")));
+            out.println(step("solution", track.relative(track.solutionDirectory(e)) + "/"
+                    + style.quiet("   (read it, close it, then write yours)")));
+            return OK;
+        } else {
+            k = seen + 1;
+        }
+        hints.record(e.number(), k);
+        out.println(style.strong(e.name() + " — hint " + k + " of " + all.size()));
+        out.println();
+        all.get(k - 1).lines().forEach(line -> out.println(line.isEmpty() ? "" : "  " + line));
+        out.println();
+        out.println(step("check", "./learn check " + e.number()));
+        if (k < all.size()) {
+            out.println(step("next", "./learn hint " + e.number() + style.quiet("   (hint " + (k + 1) + " of "
+                    + all.size() + ")")));
+        } else {
+            out.println(step("solution", track.relative(track.solutionDirectory(e)) + "/"
+                    + style.quiet("   (that was the last hint; if you are still stuck, read it, close it, then"
+                    + " write yours)")));
+        }
+        return OK;
+    }
+
+    private int show(Exercise e) {
+        out.print(e.readme().endsWith("\n") ? e.readme() : e.readme() + "\n");
+        return OK;
+    }
+
+    private int help() {
+        out.println(HELP);
+        return OK;
+    }
+
+    static final String HELP = """
+            ./learn: the gopatterns learning track
+
+              ./learn                  list the exercises and where you are with each (same as ./learn list)
+              ./learn show N           read exercise N: the task, the Go version, what the tests check
+              ./learn check [N]        run exercise N's tests; without N, the first exercise not done yet
+              ./learn hint N [K]       the next hint for exercise N, one at a time (or hint K again)
+              ./learn help             this text
+
+            Options
+              -v, --verbose            with check: whole failure messages and stack traces
+              --solution               with list or check: run the same tests against the reference solutions
+
+            How it works
+              Each exercise is a Java package under exercises/src/main/java/dev/gopatterns/exercises/: a stub whose
+              methods throw UnsupportedOperationException("TODO: ..."), and a README. Replace the TODOs, then run
+              ./learn check N until every test passes. The reference solutions in solutions/ have the same class
+              names and pass the same tests: look at them when you are done, or truly stuck.
+              Hints you have seen are remembered in .learn/ (delete it to start over).
+              The build needs a JDK 25 installed (it finds it by itself; the default java may be older).""";
+
+    // --------------------------------------------------------------------------------------------- helpers
+
+    private Exercise exercise(int number) throws UsageException {
+        return track.exercise(number).orElseThrow(() -> new UsageException("there is no exercise " + number
+                + "; the exercises are " + numbers() + " (./learn list shows them)"));
+    }
+
+    private String numbers() {
+        List<Integer> ns = new ArrayList<>();
+        track.exercises().forEach(e -> ns.add(e.number()));
+        return ns.size() == 1 ? "only " + ns.getFirst() : ns.getFirst() + " to " + ns.getLast();
+    }
+
+    /** "  label     text": the what-to-do-next lines that end every command. */
+    private String step(String label, String text) {
+        return "  " + style.quiet(String.format("%-9s", label)) + " " + text;
+    }
+}

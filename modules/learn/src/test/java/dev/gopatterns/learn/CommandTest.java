@@ -1,0 +1,88 @@
+package dev.gopatterns.learn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+@DisplayName("Command.parse: the words after ./learn")
+class CommandTest {
+
+    private static Command parse(String line) throws UsageException {
+        return Command.parse(line.isBlank() ? List.of() : List.of(line.strip().split(" +")));
+    }
+
+    @Test
+    @DisplayName("no words lists the exercises")
+    void noWordsIsList() throws Exception {
+        assertThat(parse("")).isEqualTo(new Command.ListExercises(false));
+        assertThat(parse("list --solution")).isEqualTo(new Command.ListExercises(true));
+    }
+
+    @Test
+    @DisplayName("check takes an optional exercise number, --solution and --verbose, in any order")
+    void check() throws Exception {
+        assertThat(parse("check")).isEqualTo(new Command.Check(OptionalInt.empty(), false, false));
+        assertThat(parse("check 2")).isEqualTo(new Command.Check(OptionalInt.of(2), false, false));
+        assertThat(parse("check --solution 2 -v")).isEqualTo(new Command.Check(OptionalInt.of(2), true, true));
+        assertThat(parse("check 3 --verbose")).isEqualTo(new Command.Check(OptionalInt.of(3), false, true));
+    }
+
+    @ParameterizedTest(name = "\"{0}\" is exercise 2")
+    @CsvSource({"2", "02", "ex02", "ex2"})
+    @DisplayName("an exercise number may be written 2, 02 or ex02")
+    void exerciseNumberForms(String word) throws Exception {
+        assertThat(parse("show " + word)).isEqualTo(new Command.Show(2));
+    }
+
+    @Test
+    @DisplayName("hint takes an exercise number and an optional hint number")
+    void hint() throws Exception {
+        assertThat(parse("hint 2")).isEqualTo(new Command.Hint(2, OptionalInt.empty()));
+        assertThat(parse("hint 2 3")).isEqualTo(new Command.Hint(2, OptionalInt.of(3)));
+    }
+
+    @Test
+    @DisplayName("help, -h and --help all ask for help")
+    void help() throws Exception {
+        assertThat(parse("help")).isEqualTo(new Command.Help());
+        assertThat(parse("-h")).isEqualTo(new Command.Help());
+        assertThat(parse("check --help")).isEqualTo(new Command.Help());
+    }
+
+    @Test
+    @DisplayName("list and check run tests; show, hint and help do not")
+    void runsTests() throws Exception {
+        assertThat(parse("list").runsTests()).isTrue();
+        assertThat(parse("check 1").runsTests()).isTrue();
+        assertThat(parse("show 1").runsTests()).isFalse();
+        assertThat(parse("hint 1").runsTests()).isFalse();
+        assertThat(parse("help").runsTests()).isFalse();
+    }
+
+    @ParameterizedTest(name = "\"{0}\" fails with: {1}")
+    @CsvSource(delimiter = '|', value = {
+            "frobnicate       | unknown command 'frobnicate'",
+            "check --fast     | unknown option '--fast'",
+            "check two        | 'two' is not an exercise number",
+            "check 0          | there is no exercise 0",
+            "check 1 2        | too many words after 'check'",
+            "hint             | hint needs an exercise number",
+            "hint 1 0         | there is no hint 0",
+            "hint 1 x         | 'x' is not a hint number",
+            "show             | show needs one exercise number",
+            "show 1 2         | show needs one exercise number",
+            "hint 1 --solution| --solution only applies to list and check",
+            "list -v          | --verbose only applies to check",
+            "check 99999      | '99999' is not an exercise number",
+    })
+    @DisplayName("words that are not a command are refused with a message that says what is wrong")
+    void usageErrors(String line, String message) {
+        assertThatThrownBy(() -> parse(line)).isInstanceOf(UsageException.class).hasMessageContaining(message.strip());
+    }
+}

@@ -1,0 +1,66 @@
+package dev.gopatterns.learn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The contract every exercise in this repository keeps, so that ./learn can present it: a README with a title,
+ * a concept, a complete Go program, what the tests check, hints and the run line; tests in the same package; and
+ * a reference solution with the same files. (That the tests fail on the stub and pass on the solution is checked
+ * by the exercises and solutions modules.)
+ */
+@DisplayName("the exercises in this repository")
+class RealTrackTest {
+
+    /** Maven runs the tests in modules/learn. */
+    private static final Path ROOT = Path.of("../..").toAbsolutePath().normalize();
+
+    @Test
+    @DisplayName("are numbered 1, 2, 3, ... without gaps")
+    void numberedWithoutGaps() throws Exception {
+        List<Exercise> exercises = Track.at(ROOT).exercises();
+        assertThat(exercises).isNotEmpty();
+        for (int i = 0; i < exercises.size(); i++) {
+            assertThat(exercises.get(i).number()).as("exercise at position %d", i + 1).isEqualTo(i + 1);
+        }
+    }
+
+    @TestFactory
+    @DisplayName("each has what ./learn shows, its tests and its solution")
+    Stream<DynamicTest> eachKeepsTheContract() throws Exception {
+        Track track = Track.at(ROOT);
+        return track.exercises().stream().map(e -> DynamicTest.dynamicTest(e.name(), () -> {
+            String readme = e.readme();
+            assertThat(e.title()).as("title").isNotBlank().doesNotStartWith("ex");
+            assertThat(e.concept()).as("a **Concept:** line").isNotBlank();
+            assertThat(readme).as("a complete Go program to compare with")
+                    .contains("```go").contains("package main").contains("func main()");
+            assertThat(readme).as("what the tests check").contains("## What the tests check");
+            assertThat(readme).as("the run line").contains("./learn check " + e.number());
+            assertThat(e.hints()).as("at least three hints").hasSizeGreaterThanOrEqualTo(3);
+
+            Path tests = ROOT.resolve("exercises/src/test/java").resolve(e.packageName().replace('.', '/'));
+            assertThat(tests).as("the tests' package directory").isDirectory();
+            try (Stream<Path> files = Files.list(tests)) {
+                assertThat(files.filter(f -> f.toString().endsWith("Test.java"))).as("a *Test.java").isNotEmpty();
+            }
+
+            Path solution = track.solutionDirectory(e);
+            for (Path stub : e.sources()) {
+                assertThat(solution.resolve(stub.getFileName())).as("the reference solution of %s", stub.getFileName())
+                        .isRegularFile();
+                assertThat(Files.readString(stub)).as("%s is a stub with a TODO for exercise %d", stub.getFileName(),
+                        e.number()).contains("UnsupportedOperationException(").contains("TODO: exercise " + e.number());
+            }
+            assertThat(e.sources()).as("the stub's sources").isNotEmpty();
+        }));
+    }
+}
