@@ -41,6 +41,8 @@ sealed class CancelCtx extends AbstractContext implements CancellableContext, Ca
     final ReentrantLock lock = new ReentrantLock();
     /** Guarded by lock. Created on first done(); closed when cancelled. */
     private Channel<Void> done;
+    /** The receive-only view of done handed out by done(); written once under lock, then read without it. */
+    private volatile ReceiveChannel<Void> doneView;
     /** Guarded by lock; null once cancelled. */
     private Set<Canceler> children = new LinkedHashSet<>();
     /** Written under lock, read without. */
@@ -144,6 +146,10 @@ sealed class CancelCtx extends AbstractContext implements CancellableContext, Ca
 
     @Override
     public ReceiveChannel<Void> done() {
+        ReceiveChannel<Void> view = doneView;
+        if (view != null) {
+            return view;
+        }
         lock.lock();
         try {
             if (done == null) {
@@ -151,8 +157,9 @@ sealed class CancelCtx extends AbstractContext implements CancellableContext, Ca
                 if (err != null) {
                     done.close();
                 }
+                doneView = done.receiveOnly();
             }
-            return done.receiveOnly();
+            return doneView;
         } finally {
             lock.unlock();
         }
