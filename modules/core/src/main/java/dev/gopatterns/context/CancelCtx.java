@@ -4,7 +4,6 @@ import dev.gopatterns.chan.Channel;
 import dev.gopatterns.chan.ReceiveChannel;
 import dev.gopatterns.time.Clock;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -103,26 +102,26 @@ sealed class CancelCtx extends AbstractContext implements CancellableContext, Ca
     @Override
     public void cancel(boolean removeFromParent, ContextException e, Throwable c) {
         Objects.requireNonNull(e, "err");
-        List<Canceler> toCancel;
         lock.lock();
         try {
             if (err != null) {
-                return; // already cancelled
+                return; // already cancelled, or being cancelled by the thread that holds the lock
             }
             cause = (c != null) ? c : e;
             err = e; // volatile write publishes cause
             if (done != null) {
                 done.close();
             }
-            toCancel = List.copyOf(children);
+            // As in Go, children are cancelled while holding our lock: a concurrent second cancel waits here until
+            // every descendant is cancelled, so "cancelled before cancel returns" holds for every caller. Locks are
+            // only ever taken parent-then-child (a child detaching from its parent holds no lock of its own), so
+            // there is no lock-order cycle.
+            for (Canceler child : children) {
+                child.cancel(false, e, cause);
+            }
             children = null;
         } finally {
             lock.unlock();
-        }
-        // Children are cancelled outside our lock: each takes its own lock, always parent-before-child in time,
-        // never while holding ours, so there is no lock-order cycle.
-        for (Canceler child : toCancel) {
-            child.cancel(false, e, c != null ? c : e);
         }
         if (removeFromParent) {
             removeChild(parent, this);

@@ -138,8 +138,10 @@ public sealed interface Context permits AbstractContext, CancellableContext {
      * the bridge from Go-style cancellation to Java's blocking calls: any interruptible wait inside the task
      * ({@code receive}, {@code sleep}, {@code Future.get}, I/O on interruptible channels) returns promptly.
      *
-     * <p>If the task ends with {@link InterruptedException} because the context ended, {@code call} throws the
-     * context's {@link ContextException} (the {@code InterruptedException} attached as suppressed): the interrupt
+     * <p>If the task ends with {@link InterruptedException} (or {@link dev.gopatterns.chan.UncheckedInterruptedException})
+     * because the context ended, {@code call} throws a new {@link ContextException} of the same kind as
+     * {@link #err()}, with the context's {@link #cause()} as its cause and the interrupt exception attached as
+     * suppressed: the interrupt
      * was the context's, so it is converted, not lost. An interrupt from anyone else, while the context is live,
      * propagates unchanged. However the task ends, an interrupt the context delivered and the task did not consume
      * is cleared before {@code call} returns, so it cannot strike the caller's next blocking call (an outside
@@ -202,8 +204,9 @@ public sealed interface Context permits AbstractContext, CancellableContext {
 
     /**
      * Sends {@code value} on {@code ch}, unless {@code ctx} ends first.
-     * Go: {@code select { case ch <- v: case <-ctx.Done(): return ctx.Err() }}. Unlike a plain Go select, a context
-     * that is already done is checked first, so nothing is sent after cancellation.
+     * Go: {@code select { case ch <- v: case <-ctx.Done(): return ctx.Err() }}. A context that is already done when
+     * {@code send} is called is checked first, so nothing is sent after a cancellation that happened before the
+     * call. If the context ends during the call while the channel is also ready, either may win, as in Go.
      *
      * @throws ContextException if {@code ctx} is or becomes done before the value is sent
      */

@@ -12,6 +12,22 @@ final class Interrupter {
 
     private Interrupter() {}
 
+    /**
+     * The exception {@code call} throws for an interrupt that ended the task: the context's error if the interrupt
+     * was the context's, otherwise the interrupt exception itself, unchanged.
+     */
+    private static <E extends Exception> Exception converted(Context ctx, AtomicInteger state, E interrupt) {
+        if (state.get() == ARMED || !ctx.isDone()) {
+            return interrupt; // someone else's interrupt
+        }
+        ContextException err = ctx.err().orElseThrow();
+        ContextException thrown = err instanceof DeadlineExceededException
+                ? new DeadlineExceededException() : new ContextCanceledException();
+        thrown.initCause(ctx.cause().filter(c -> c != err).orElse(null));
+        thrown.addSuppressed(interrupt);
+        return thrown;
+    }
+
     static <T> T call(Context ctx, Callable<T> task) throws Exception {
         ctx.throwIfDone();
         Thread worker = Thread.currentThread();
@@ -25,15 +41,9 @@ final class Interrupter {
         try {
             return task.call();
         } catch (InterruptedException e) {
-            if (state.get() != ARMED && ctx.isDone()) {
-                ContextException err = ctx.err().orElseThrow();
-                ContextException thrown = err instanceof DeadlineExceededException
-                        ? new DeadlineExceededException() : new ContextCanceledException();
-                thrown.initCause(ctx.cause().filter(c -> c != err).orElse(null));
-                thrown.addSuppressed(e);
-                throw thrown;
-            }
-            throw e;
+            throw converted(ctx, state, e);
+        } catch (dev.gopatterns.chan.UncheckedInterruptedException e) {
+            throw converted(ctx, state, e);
         } finally {
             hook.stop();
             if (!state.compareAndSet(ARMED, DISARMED)) {

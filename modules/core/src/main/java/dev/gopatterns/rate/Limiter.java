@@ -27,8 +27,11 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Limiter {
 
-    /** No limit: every event is allowed. Go: {@code rate.Inf}. */
-    public static final double INF = Double.POSITIVE_INFINITY;
+    /**
+     * No limit: every event is allowed. Go: {@code rate.Inf}, which is likewise the largest finite float, so that
+     * arithmetic on it (zero elapsed time times the limit) never yields NaN.
+     */
+    public static final double INF = Double.MAX_VALUE;
 
     private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
@@ -72,7 +75,7 @@ public final class Limiter {
         if (interval.isZero() || interval.isNegative()) {
             return INF;
         }
-        return 1e9 / interval.toNanos();
+        return 1.0 / (interval.getSeconds() + interval.getNano() / 1e9);
     }
 
     // ------------------------------------------------------------------------------------------------ allow
@@ -143,7 +146,10 @@ public final class Limiter {
     }
 
     private double tokensFromDuration(long nanos) {
-        return limit <= 0 ? 0 : nanos / 1e9 * limit;
+        if (limit <= 0 || nanos <= 0) {
+            return 0;
+        }
+        return nanos / 1e9 * limit; // may be +Infinity for INF; the caller caps it at the burst
     }
 
     private long durationFromTokens(double t) {
@@ -172,6 +178,9 @@ public final class Limiter {
      */
     public void awaitN(Context ctx, int n) throws InterruptedException {
         Objects.requireNonNull(ctx, "ctx");
+        if (Thread.interrupted()) {
+            throw new InterruptedException(); // a blocking call checks the flag first (docs/interruption.md)
+        }
         double lim;
         int b;
         lock.lock();
@@ -237,6 +246,9 @@ public final class Limiter {
     public double tokens() {
         lock.lock();
         try {
+            if (limit == INF) {
+                return burst;
+            }
             return advance(clock.nanoTime());
         } finally {
             lock.unlock();

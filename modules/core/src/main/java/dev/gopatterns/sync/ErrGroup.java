@@ -135,15 +135,20 @@ public final class ErrGroup implements AutoCloseable {
     }
 
     private void start(Task task, Channel<Boolean> s) {
+        awaited = false; // a group may be reused after await, as in Go; these tasks must be awaited again
         wg.add(1);
         try {
             Thread.ofVirtual().name("errgroup-task").start(() -> {
                 running.add(Thread.currentThread());
                 try {
-                    Context.call(ctx, () -> {
-                        task.run();
-                        return null;
-                    });
+                    if (ctx.isDone()) {
+                        task.run(); // reuse after await (Go runs the task; it sees the context cancelled)
+                    } else {
+                        Context.call(ctx, () -> {
+                            task.run();
+                            return null;
+                        });
+                    }
                 } catch (Throwable t) {
                     fail(t);
                 } finally {
@@ -174,7 +179,9 @@ public final class ErrGroup implements AutoCloseable {
     }
 
     /**
-     * Waits for every task, cancels the context, and throws the first error if any task failed. Go: {@code Wait}.
+     * Waits for every task, cancels the context if the group was made by {@link #withContext}, and throws the first
+     * error if any task failed. Go: {@code Wait}. The group may be used again afterwards, as in Go; the first error
+     * stays the group's error.
      *
      * @throws ExecutionException   with the first task failure as its cause
      * @throws InterruptedException if interrupted while waiting; the tasks keep running, and {@link #close()}
@@ -182,7 +189,9 @@ public final class ErrGroup implements AutoCloseable {
      */
     public void await() throws InterruptedException, ExecutionException {
         wg.await();
-        ctx.cancel();
+        if (cancelOnError) {
+            ctx.cancel(); // Go: "the first call to return ... or Wait returns, whichever occurs first"
+        }
         awaited = true;
         Throwable t = firstError.get();
         if (t != null) {

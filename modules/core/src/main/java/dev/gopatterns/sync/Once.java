@@ -8,7 +8,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * for it to finish, later calls return at once.
  *
  * <p>Go equivalent: {@code sync.Once}. As in Go, if the action throws, {@code Once} still counts it as done: later
- * calls do not retry it (the exception propagates to the first caller only). For a computed value, see
+ * calls do not retry it (the exception propagates to the first caller only). Calling {@code run} from inside the
+ * action itself fails with {@link IllegalStateException} (in Go it deadlocks). For a computed value, see
  * {@link OnceValue}.
  *
  * <p>Memory consistency effects: the action's effects happen-before the return of every {@code run} call.
@@ -22,6 +23,9 @@ public final class Once {
         Objects.requireNonNull(action, "action");
         if (done) {
             return; // fast path: one volatile read
+        }
+        if (lock.isHeldByCurrentThread()) {
+            throw new IllegalStateException("sync: Once.run called from its own action (in Go this deadlocks)");
         }
         lock.lock();
         try {

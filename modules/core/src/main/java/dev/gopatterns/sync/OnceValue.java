@@ -8,6 +8,9 @@ import java.util.function.Supplier;
  * A value computed once, on first use, by whichever thread asks first; concurrent callers wait for it.
  *
  * <p>Go equivalent: {@code sync.OnceValue(f)}. As in Go, if {@code f} throws, every call throws that same exception.
+ * Calling {@link #get()} from inside {@code f} fails with {@link IllegalStateException} (in Go it deadlocks).
+ *
+ * <p>Memory consistency effects: the actions of {@code f} happen-before the return of every {@code get()}.
  *
  * @param <T> the value type
  */
@@ -32,6 +35,9 @@ public final class OnceValue<T> implements Supplier<T> {
     @Override
     public T get() {
         if (!done) {
+            if (lock.isHeldByCurrentThread()) {
+                throw new IllegalStateException("sync: OnceValue.get called from its own function (in Go this deadlocks)");
+            }
             lock.lock();
             try {
                 if (!done) {

@@ -25,8 +25,12 @@ public final class Semaphore {
      * The algorithm is x/sync/semaphore's: a lock guards `cur` and a FIFO of waiters; release hands units to waiters
      * from the front, stopping at the first one that does not fit (that is what prevents starvation of big
      * requests). A waiter parks in a select on its own `ready` channel (closed when it is granted) and the context's
-     * done channel. If the context ends (or the thread is interrupted) at the same moment as the grant, the grant
-     * wins: the caller keeps the units, as Go does, and an interrupt is re-asserted rather than lost.
+     * done channel.
+     *
+     * Context and grant racing, as in current x/sync: a context that is already done fails the call even if units
+     * are free; a grant that lands while the context ends is given back and the call fails with the context's
+     * error, so "ctx done" always means "nothing acquired". An interrupt racing a grant follows the interruption
+     * policy instead: the grant wins, the caller keeps the units, and the interrupt flag is set again.
      */
 
     private static final class Waiter {
@@ -55,7 +59,8 @@ public final class Semaphore {
 
     /**
      * Takes {@code n} units, blocking until they are available or {@code ctx} is done.
-     * On failure the semaphore is unchanged. If {@code n > size} it waits for the context to end, as in Go.
+     * On failure the semaphore is unchanged. A context that is already done fails the call even if the units are
+     * free. If {@code n > size} it waits for the context to end, as in Go.
      *
      * @throws ContextException     if {@code ctx} ends first (Go returns {@code ctx.Err()})
      * @throws InterruptedException if interrupted before or while waiting; no units are taken
@@ -65,6 +70,7 @@ public final class Semaphore {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
+        ctx.throwIfDone(); // done before the call: fail even if units are free (x/sync)
         Waiter w;
         lock.lock();
         try {
@@ -96,7 +102,13 @@ public final class Semaphore {
             Thread.currentThread().interrupt(); // granted meanwhile: keep the units, keep the interrupt
             return;
         }
-        if (!granted && abandon(w)) {
+        if (!granted) {
+            if (!abandon(w)) {
+                release(n); // granted just as the context ended: give the units back
+            }
+            ctx.throwIfDone();
+        } else if (ctx.isDone()) {
+            release(n); // granted, but the context had ended too: "done" means nothing acquired
             ctx.throwIfDone();
         }
     }

@@ -33,7 +33,7 @@ public final class Ticker {
     /**
      * A ticker with the given period.
      *
-     * @throws IllegalArgumentException if {@code period} is not positive ("non-positive interval for NewTicker")
+     * @throws IllegalArgumentException if {@code period} is not positive ("non-positive interval for Ticker")
      */
     public static Ticker every(Clock clock, Duration period) {
         Objects.requireNonNull(clock, "clock");

@@ -64,7 +64,9 @@ public final class Timer {
     /**
      * Prevents the timer from firing and discards a value it sent but nobody received.
      *
-     * @return {@code true} if this call stopped a pending timer, {@code false} if it had fired or was stopped
+     * @return {@code true} if this call stopped the timer before its value was received: it was pending, or it had
+     *         fired but nobody had received the value yet (Go 1.23+); {@code false} if the value was received or
+     *         the timer was already stopped
      */
     public boolean stop() {
         lock.lock();
@@ -72,8 +74,8 @@ public final class Timer {
             generation++;
             boolean wasPending = scheduled != null && scheduled.cancel();
             scheduled = null;
-            c.tryReceive(); // no stale value after stop returns
-            return wasPending;
+            boolean discarded = c.tryReceive() instanceof dev.gopatterns.chan.Received.Value<Long>;
+            return wasPending || discarded; // no stale value after stop returns
         } finally {
             lock.unlock();
         }
@@ -82,7 +84,7 @@ public final class Timer {
     /**
      * Re-arms the timer to fire after {@code d}, discarding any pending or unreceived firing.
      *
-     * @return {@code true} if the timer was pending when reset
+     * @return {@code true} if the timer was pending, or had fired with its value not yet received, when reset
      */
     public boolean reset(Duration d) {
         Objects.requireNonNull(d, "duration");

@@ -322,6 +322,28 @@ class ContextTest {
     }
 
     @Test
+    @DisplayName("a second, concurrent cancel also returns only after every descendant is cancelled")
+    void concurrentCancelWaitsForDescendants() throws Exception {
+        for (int round = 0; round < 200; round++) {
+            CancellableContext root = Context.withCancel(Context.background());
+            List<CancellableContext> leaves = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                leaves.add(Context.withCancel(Context.withCancel(root)));
+            }
+            try (TestThreads threads = TestThreads.platform()) {
+                for (int t = 0; t < 2; t++) {
+                    threads.start("canceller-" + t, () -> {
+                        root.cancel();
+                        for (CancellableContext leaf : leaves) {
+                            assertThat(leaf.isDone()).as("a leaf after cancel() returned").isTrue();
+                        }
+                    });
+                }
+            }
+        }
+    }
+
+    @Test
     @DisplayName("a child created while its parent is being cancelled always ends up cancelled")
     void cancelRacingChildCreation() throws Exception {
         for (int round = 0; round < 2_000; round++) {

@@ -116,6 +116,32 @@ class LimiterTest {
     }
 
     @Test
+    @DisplayName("switching from INF to a finite limit keeps a full bucket (no NaN arithmetic)")
+    void fromInfToFinite() {
+        FakeClock clock = new FakeClock();
+        Limiter lim = new Limiter(Limiter.INF, 5, clock);
+        assertThat(lim.tokens()).isEqualTo(5.0);
+        lim.setLimit(1);
+        int allowed = 0;
+        for (int i = 0; i < 1000; i++) {
+            if (lim.allow()) {
+                allowed++;
+            }
+        }
+        assertThat(allowed).isEqualTo(5);
+        assertThat(Limiter.every(Duration.ofDays(365 * 1000))).isPositive();
+    }
+
+    @Test
+    @DisplayName("await entered with the interrupt flag set throws at once, even with tokens free")
+    void awaitChecksInterruptFirst() {
+        Limiter lim = new Limiter(1, 1, new FakeClock());
+        Thread.currentThread().interrupt();
+        assertThatThrownBy(() -> lim.await(Context.background())).isInstanceOf(InterruptedException.class);
+        assertThat(lim.tokens()).isEqualTo(1.0);
+    }
+
+    @Test
     @DisplayName("INF allows everything; limit 0 allows only the initial burst; bad settings fail naming the rule")
     void edges() {
         FakeClock clock = new FakeClock();

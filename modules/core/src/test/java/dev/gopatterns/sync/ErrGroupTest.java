@@ -140,6 +140,32 @@ class ErrGroupTest {
     }
 
     @Test
+    @DisplayName("a group can be reused after await, as in Go; close reports a failure of the second round")
+    void reuseAfterAwait() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        assertThatThrownBy(() -> {
+            try (ErrGroup g = ErrGroup.create()) {
+                g.go(runs::incrementAndGet);
+                g.await();
+                g.go(runs::incrementAndGet);
+                g.await();
+                g.go(() -> {
+                    throw new java.io.IOException("round three");
+                });
+            }
+        }).isInstanceOf(ExecutionException.class).hasRootCauseMessage("round three");
+        assertThat(runs.get()).isEqualTo(2);
+
+        try (ErrGroup g = ErrGroup.withContext(Context.background())) {
+            g.await();
+            g.go(() -> assertThat(g.context().isDone()).as("Go: the task runs, with the context cancelled").isTrue());
+            g.go(runs::incrementAndGet);
+            g.await();
+        }
+        assertThat(runs.get()).isEqualTo(3);
+    }
+
+    @Test
     @DisplayName("go on a closed group fails naming the rule")
     void closedGroup() throws Exception {
         ErrGroup g = ErrGroup.create();

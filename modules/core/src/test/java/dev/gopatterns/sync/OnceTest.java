@@ -48,6 +48,18 @@ class OnceTest {
     }
 
     @Test
+    @DisplayName("calling run or get from inside the action fails naming the rule, instead of deadlocking")
+    void recursionFails() {
+        Once once = new Once();
+        assertThatThrownBy(() -> once.run(() -> once.run(() -> { })))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("called from its own action");
+        OnceValue<String>[] self = new OnceValue[1];
+        self[0] = OnceValue.of(() -> self[0].get());
+        assertThatThrownBy(self[0]::get).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("called from its own function");
+    }
+
+    @Test
     @DisplayName("OnceValue computes once; a failure is rethrown to every caller")
     void onceValue() {
         AtomicInteger calls = new AtomicInteger();

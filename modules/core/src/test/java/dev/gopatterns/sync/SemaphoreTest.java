@@ -112,6 +112,16 @@ class SemaphoreTest {
     }
 
     @Test
+    @DisplayName("a context already done fails acquire even when units are free, as in x/sync")
+    void doneContextFailsAtOnce() {
+        Semaphore s = new Semaphore(5);
+        CancellableContext ctx = Context.withCancel(Context.background());
+        ctx.cancel();
+        assertThatThrownBy(() -> s.acquire(ctx, 1)).isInstanceOf(ContextCanceledException.class);
+        assertThat(s.held()).isZero();
+    }
+
+    @Test
     @DisplayName("a request larger than the semaphore waits for the context to end, as in Go")
     void tooLarge() throws Exception {
         Semaphore s = new Semaphore(2);

@@ -50,6 +50,33 @@ class SingleFlightTest {
     }
 
     @Test
+    @DisplayName("a leader's interrupt is not passed to its followers: one of them runs a new flight")
+    void leaderInterruptIsNotShared() throws Exception {
+        SingleFlight<String, String> group = new SingleFlight<>();
+        CountDownLatch leaderIn = new CountDownLatch(1);
+        try (TestThreads threads = TestThreads.virtual()) {
+            Future<String> leader = threads.submit("leader", () -> {
+                try {
+                    group.run("k", () -> {
+                        leaderIn.countDown();
+                        new CountDownLatch(1).await(); // interrupted below
+                        return "never";
+                    });
+                    return "no error";
+                } catch (InterruptedException e) {
+                    return "interrupted";
+                }
+            });
+            leaderIn.await();
+            Future<SingleFlight.Result<String>> follower = threads.submit("follower", () -> group.run("k", () -> "own"));
+            Await.blocked(threads.threads().get(1));
+            threads.threads().getFirst().interrupt();
+            assertThat(leader.get()).isEqualTo("interrupted");
+            assertThat(follower.get().value()).isEqualTo("own");
+        }
+    }
+
+    @Test
     @DisplayName("a failure is delivered to every caller of the flight")
     void sharesFailure() throws Exception {
         SingleFlight<String, String> group = new SingleFlight<>();
