@@ -205,8 +205,22 @@ def esc(s):
     return html.escape(str(s), quote=True)
 
 
-def svg_chart(title, subtitle, rows):
-    """Horizontal grouped bars on a log-10 axis: one row per implementation, one bar per series in it."""
+def svg_chart(title, subtitle, rows, series=None, section_label=capacity_label, keep_order=False):
+    """Horizontal grouped bars on a log-10 axis: one row per implementation, one bar per series in it.
+
+    rows is {section: {row label: {series key: (score, error)}}}. The defaults are the channel charts': sections are
+    capacities, sorted, and labelled by capacity_label; rows are sorted by IMPL_ORDER; series are SERIES. Other
+    reports (plot_sync.py) pass their own series (an OrderedDict key -> (legend text, colour)), a section_label
+    function, and keep_order=True to draw sections and rows in the order the dicts hold them.
+    """
+    series_def = SERIES if series is None else series
+
+    def sections():
+        return list(rows) if keep_order else sorted(rows)
+
+    def row_names(section):
+        return list(rows[section]) if keep_order else sorted(rows[section], key=impl_rank)
+
     values = [v[0] for c in rows.values() for s in c.values() for v in s.values() if v[0] > 0 and not math.isnan(v[0])]
     if not values:
         return None
@@ -224,22 +238,22 @@ def svg_chart(title, subtitle, rows):
         return left + plot_w * (math.log10(v) - math.log10(lo)) / (math.log10(hi) - math.log10(lo))
 
     body, y = [], top
-    for cap in sorted(rows):
-        body.append('<text x="8" y="%d" class="section">%s</text>' % (y + 16, esc(capacity_label(cap))))
+    for cap in sections():
+        body.append('<text x="8" y="%d" class="section">%s</text>' % (y + 16, esc(section_label(cap))))
         body.append('<line x1="8" x2="%d" y1="%d" y2="%d" class="rule"/>' % (width - 8, y + 21, y + 21))
         y += section_h
-        for name in sorted(rows[cap], key=impl_rank):
-            series = [k for k in SERIES if k in rows[cap][name]]
+        for name in row_names(cap):
+            series = [k for k in series_def if k in rows[cap][name]]
             row_h = len(series) * (bar_h + bar_gap) - bar_gap
             body.append('<text x="%d" y="%d" class="label">%s</text>' % (label_w, y + row_h / 2 + 4, esc(name)))
             for key in series:
                 score, error = rows[cap][name][key]
-                colour = SERIES[key][1]
+                colour = series_def[key][1]
                 if score > 0 and not math.isnan(score):
                     x1 = x_of(score)
                     body.append('<rect x="%d" y="%d" width="%.1f" height="%d" fill="%s"><title>%s, %s: %s ns</title>'
-                                '</rect>' % (left, y, max(x1 - left, 1), bar_h, colour, esc(name), esc(SERIES[key][0]),
-                                             esc(fmt_score(score, error))))
+                                '</rect>' % (left, y, max(x1 - left, 1), bar_h, colour, esc(name),
+                                             esc(series_def[key][0]), esc(fmt_score(score, error))))
                     if not math.isnan(error) and error > 0:
                         a, b = max(score - error, lo), score + error
                         body.append('<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" class="err"/>'
@@ -265,9 +279,9 @@ def svg_chart(title, subtitle, rows):
         decade *= 10
 
     legend, lx = [], left
-    present = [k for k in SERIES if any(k in s for c in rows.values() for s in c.values())]
+    present = [k for k in series_def if any(k in s for c in rows.values() for s in c.values())]
     for key in present:
-        text, colour = SERIES[key]
+        text, colour = series_def[key]
         legend.append('<rect x="%d" y="48" width="12" height="12" fill="%s"/>' % (lx, colour))
         legend.append('<text x="%d" y="58" class="legend">%s</text>' % (lx + 17, esc(text)))
         lx += 30 + 7 * len(text)

@@ -42,12 +42,14 @@ sealed class CancelCtx extends AbstractContext implements CancellableContext, Ca
     private Channel<Void> done;
     /** The receive-only view of done handed out by done(); written once under lock, then read without it. */
     private volatile ReceiveChannel<Void> doneView;
-    /** Guarded by lock; null once cancelled. */
-    private Set<Canceler> children = new LinkedHashSet<>();
+    /** Guarded by lock; created on the first child, null again once cancelled. */
+    private Set<Canceler> children;
     /** Written under lock, read without. */
     private volatile ContextException err;
     /** Guarded by lock (published by the volatile write of err). */
     private Throwable cause;
+    /** Set, under lock, once the cancel that ended this context has also cancelled every descendant. */
+    private volatile boolean cancelledAll;
 
     CancelCtx(Context parent) {
         this.parent = (AbstractContext) Objects.requireNonNull(parent, "parent");
@@ -74,6 +76,9 @@ sealed class CancelCtx extends AbstractContext implements CancellableContext, Ca
             parentErr = p.err;
             parentCause = p.cause;
             if (parentErr == null) {
+                if (p.children == null) {
+                    p.children = new LinkedHashSet<>();
+                }
                 p.children.add(child);
                 return;
             }
@@ -116,10 +121,13 @@ sealed class CancelCtx extends AbstractContext implements CancellableContext, Ca
             // every descendant is cancelled, so "cancelled before cancel returns" holds for every caller. Locks are
             // only ever taken parent-then-child (a child detaching from its parent holds no lock of its own), so
             // there is no lock-order cycle.
-            for (Canceler child : children) {
-                child.cancel(false, e, cause);
+            if (children != null) {
+                for (Canceler child : children) {
+                    child.cancel(false, e, cause);
+                }
+                children = null;
             }
-            children = null;
+            cancelledAll = true;
         } finally {
             lock.unlock();
         }
@@ -130,12 +138,16 @@ sealed class CancelCtx extends AbstractContext implements CancellableContext, Ca
 
     @Override
     public void cancel() {
-        cancel(true, new ContextCanceledException(), null);
+        if (!cancelledAll) { // a repeated cancel costs one volatile read; one racing the first waits for it
+            cancel(true, new ContextCanceledException(), null);
+        }
     }
 
     @Override
     public void cancel(Throwable cause) {
-        cancel(true, new ContextCanceledException(), cause);
+        if (!cancelledAll) {
+            cancel(true, new ContextCanceledException(), cause);
+        }
     }
 
     @Override
