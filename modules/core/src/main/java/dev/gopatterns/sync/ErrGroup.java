@@ -31,8 +31,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <ul>
  *   <li>Each task runs in its own virtual thread, under {@link Context#call}: when the group's context ends, tasks
  *       blocked in interruptible calls are interrupted.
- *   <li>{@link #await} waits for every task, then cancels the context, then throws the first error if there was one.
- *       With {@link #withContext}, the first error also cancels the context at once, so the other tasks stop early.
+ *   <li>{@link #await} waits for every task, then throws the first error if there was one. With
+ *       {@link #withContext}, the first error cancels the context at once, so the other tasks stop early, and
+ *       {@code await} cancels it when it returns, as in Go. A group may be used again after {@code await}.
  *   <li>{@link #close()} always waits for every task. Closing without a successful {@code await} (the owner is
  *       leaving early, by an exception or a return) first cancels the context and interrupts the tasks. So an
  *       exception in the owner cannot leak running tasks, and nothing outlives the {@code try} block.
@@ -63,6 +64,8 @@ public final class ErrGroup implements AutoCloseable {
     private volatile boolean closed;
     /** Set when close() cancels the tasks itself: failures caused by that cancellation are not errors. */
     private volatile boolean cancelledByClose;
+    /** The failure await last reported; close does not report it again. Owner thread only. */
+    private Throwable reported;
 
     private ErrGroup(Context parent, boolean cancelOnError) {
         this.ctx = Context.withCancel(parent);
@@ -141,14 +144,7 @@ public final class ErrGroup implements AutoCloseable {
             Thread.ofVirtual().name("errgroup-task").start(() -> {
                 running.add(Thread.currentThread());
                 try {
-                    if (ctx.isDone()) {
-                        task.run(); // reuse after await (Go runs the task; it sees the context cancelled)
-                    } else {
-                        Context.call(ctx, () -> {
-                            task.run();
-                            return null;
-                        });
-                    }
+                    runUnderContext(task);
                 } catch (Throwable t) {
                     fail(t);
                 } finally {
@@ -165,6 +161,26 @@ public final class ErrGroup implements AutoCloseable {
             }
             wg.done();
             throw startFailed;
+        }
+    }
+
+    /**
+     * Runs the task under {@link Context#call}, so the end of the context interrupts it; if the context has already
+     * ended, runs it anyway, as Go does (the task sees the context cancelled): a task is never silently skipped.
+     */
+    private void runUnderContext(Task task) throws Exception {
+        boolean[] started = {false};
+        try {
+            Context.call(ctx, () -> {
+                started[0] = true;
+                task.run();
+                return null;
+            });
+        } catch (dev.gopatterns.context.ContextException e) {
+            if (started[0]) {
+                throw e;
+            }
+            task.run();
         }
     }
 
@@ -195,6 +211,7 @@ public final class ErrGroup implements AutoCloseable {
         awaited = true;
         Throwable t = firstError.get();
         if (t != null) {
+            reported = t;
             throw new ExecutionException("errgroup task failed: " + t, t);
         }
     }
@@ -233,8 +250,9 @@ public final class ErrGroup implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         Throwable t = firstError.get();
-        if (t != null && !awaited) {
-            throw new ExecutionException("errgroup task failed (reported at close: await() was not called): " + t, t);
+        if (t != null && !awaited && t != reported) {
+            throw new ExecutionException(
+                    "errgroup task failed (reported at close: the group was not awaited after its last task): " + t, t);
         }
     }
 

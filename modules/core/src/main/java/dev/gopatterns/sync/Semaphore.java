@@ -99,7 +99,11 @@ public final class Semaphore {
             if (abandon(w)) {
                 throw e;
             }
-            Thread.currentThread().interrupt(); // granted meanwhile: keep the units, keep the interrupt
+            Thread.currentThread().interrupt(); // granted meanwhile: keep the units, keep the interrupt...
+            if (ctx.isDone()) {
+                release(n); // ...unless the context has ended too: "done" means nothing acquired
+                ctx.throwIfDone();
+            }
             return;
         }
         if (!granted) {

@@ -18,8 +18,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * results are not cached. {@link Result#shared()} is {@code true} for every caller of a flight that had more than
  * one, the leader included.
  *
- * <p>Where it differs from Go: if the leader's function ends with an {@link InterruptedException}, that interrupt
- * was the leader's, not its followers': they do not receive it, but start a new flight, one of them leading it.
+ * <p>Where it differs from Go: if the leader's function ends with an {@link InterruptedException} (or an
+ * {@link dev.gopatterns.chan.UncheckedInterruptedException}), that interrupt was the leader's, not its followers':
+ * they do not receive it, but start a new flight, one of them leading it. A follower interrupted while it waits
+ * leaves the flight and throws {@link InterruptedException}.
  *
  * <p>Memory consistency effects: actions of the function happen-before the return of every call that shares its
  * result.
@@ -74,8 +76,21 @@ public final class SingleFlight<K, V> {
             if (leader) {
                 return lead(key, flight, fn);
             }
-            flight.done.await();
-            if (flight.failure instanceof InterruptedException) {
+            try {
+                flight.done.await();
+            } catch (InterruptedException e) {
+                lock.lock();
+                try {
+                    if (flights.get(key) == flight) {
+                        flight.dups--; // we leave: the result is not shared with us
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                throw e;
+            }
+            if (flight.failure instanceof InterruptedException
+                    || flight.failure instanceof dev.gopatterns.chan.UncheckedInterruptedException) {
                 continue; // the leader was interrupted, not us: try again
             }
             if (flight.failure != null) {
