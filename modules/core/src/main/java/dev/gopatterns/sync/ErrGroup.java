@@ -107,6 +107,9 @@ public final class ErrGroup implements AutoCloseable {
 
     /**
      * Starts {@code task} in a new virtual thread, first waiting for a free slot if a limit is set.
+     * As in Go, the task is started even if the group's context has already ended (after a failure in a
+     * {@link #withContext} group, or after {@link #await}): a task that should not start its work then must check
+     * {@code context().throwIfDone()} first.
      *
      * @throws InterruptedException  if interrupted while waiting for a slot; the task is not started
      * @throws IllegalStateException if the group is closed

@@ -17,11 +17,19 @@ public final class Await {
 
     /** Returns as soon as {@code condition} holds; fails naming {@code what} if it does not within 5 s. */
     public static void until(String what, BooleanSupplier condition) {
+        until(() -> what, condition);
+    }
+
+    /**
+     * {@link #until(String, BooleanSupplier)} whose failure message is built when the wait fails, so numbers in it
+     * describe the state at that moment, not at the start of the wait.
+     */
+    public static void until(java.util.function.Supplier<String> what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + LIMIT.toNanos();
         int spins = 0;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
-                throw new AssertionFailedError("waited " + LIMIT.toSeconds() + " s for: " + what);
+                throw new AssertionFailedError("waited " + LIMIT.toSeconds() + " s for: " + what.get());
             }
             if (++spins < 100) {
                 Thread.onSpinWait();
