@@ -42,12 +42,20 @@ class Waiter {
      * costs no OS park and unpark. An onSpinWait is about 25 ns on the 2-core machines this was tuned on, so 1024
      * spins is about 25 µs, close to the cost of an OS park plus unpark there (competitive spinning: never more than
      * twice the cost of parking at once). Measured there: an unbuffered platform-thread ping-pong fell from about
-     * 40 µs to 1-3 µs a round trip. Virtual threads never spin: parking one is cheap, and a spinning virtual thread
-     * holds a carrier that the thread it waits for may need (STYLE.md, the spin-wait pitfall). Tunable with
-     * {@code -Dgopatterns.spins=N}; 0 turns spinning off.
+     * 40 µs to 1-3 µs a round trip. Tunable with {@code -Dgopatterns.spins=N}; 0 turns spinning off.
      */
     private static final int SPINS =
             Runtime.getRuntime().availableProcessors() > 1 ? Integer.getInteger("gopatterns.spins", 1024) : 0;
+
+    /**
+     * Virtual threads spin much less, about 3 µs (as the JDK's SynchronousQueue and LinkedTransferQueue do, 128
+     * times): parking one costs an unmount and a resubmission, roughly a microsecond. The spin is bounded, so a
+     * virtual thread never holds its carrier for long (STYLE.md, the spin-wait pitfall; the stress tests also run
+     * with a single carrier). Measured on 2 cores: an unbuffered virtual-thread ping-pong went from about 1.0 to
+     * 0.5 µs a round trip. Tunable with {@code -Dgopatterns.virtualSpins=N}.
+     */
+    private static final int VIRTUAL_SPINS =
+            Runtime.getRuntime().availableProcessors() > 1 ? Integer.getInteger("gopatterns.virtualSpins", 128) : 0;
 
     final Thread thread = Thread.currentThread();
     private volatile int state = WAITING;
@@ -103,10 +111,8 @@ class Waiter {
      */
     Outcome await(boolean timed, long deadline, Clock clock) {
         boolean interruptedLate = false;
-        if (!thread.isVirtual()) {
-            for (int i = SPINS; i > 0 && state == WAITING; i--) {
-                Thread.onSpinWait();
-            }
+        for (int i = thread.isVirtual() ? VIRTUAL_SPINS : SPINS; i > 0 && state == WAITING; i--) {
+            Thread.onSpinWait();
         }
         try {
             for (;;) {
