@@ -162,21 +162,14 @@ class ChannelContractTest {
             ch.send(i);
         }
         try (TestThreads threads = TestThreads.virtual()) {
-            List<Future<Throwable>> senders = new ArrayList<>();
+            List<Future<ChannelClosedException>> senders = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 int v = 100 + i;
-                senders.add(threads.submit("sender-" + i, () -> {
-                    try {
-                        ch.send(v);
-                        return null;
-                    } catch (ChannelClosedException expected) {
-                        return expected;
-                    }
-                }));
+                senders.add(threads.submitExpecting("sender-" + i, ChannelClosedException.class, () -> ch.send(v)));
             }
             Await.until("3 senders to wait", () -> ch.waitingSenders() == 3);
             ch.close();
-            for (Future<Throwable> s : senders) {
+            for (Future<ChannelClosedException> s : senders) {
                 assertThat(s.get()).as("a sender blocked when the channel closed")
                         .isInstanceOf(ChannelClosedException.class).hasMessage("send on closed channel");
             }

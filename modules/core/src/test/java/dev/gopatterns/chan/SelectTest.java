@@ -182,14 +182,8 @@ class SelectTest {
     void sendCaseOnClosed() throws Exception {
         HChan<String> ch = chan(0);
         try (TestThreads threads = TestThreads.virtual()) {
-            Future<Throwable> r = threads.submit("selector", () -> {
-                try {
-                    select(ch.onSend("x", () -> "sent"));
-                    return null;
-                } catch (ChannelClosedException e) {
-                    return e;
-                }
-            });
+            Future<ChannelClosedException> r = threads.submitExpecting("selector", ChannelClosedException.class,
+                    () -> select(ch.onSend("x", () -> "sent")));
             Await.until("the select to wait", () -> ch.waitingSenders() == 1);
             ch.close();
             assertThat(r.get()).hasMessage("send on closed channel");

@@ -238,14 +238,8 @@ class ContextTest {
         CancellableContext ctx = Context.withCancel(Context.background());
         Channel<String> ch = Channel.unbuffered();
         try (TestThreads threads = TestThreads.virtual()) {
-            Future<Throwable> r = threads.submit("sender", () -> {
-                try {
-                    ctx.send(ch, "x");
-                    return null;
-                } catch (ContextException e) {
-                    return e;
-                }
-            });
+            Future<ContextException> r = threads.submitExpecting("sender", ContextException.class,
+                    () -> ctx.send(ch, "x"));
             Await.blocked(threads.threads().getFirst());
             ctx.cancel();
             assertThat(r.get()).isInstanceOf(ContextCanceledException.class);
@@ -263,14 +257,8 @@ class ContextTest {
         ch.send("v");
         assertThat(ctx.receive(ch)).isEqualTo(new Received.Value<>("v"));
         try (TestThreads threads = TestThreads.virtual()) {
-            Future<Throwable> r = threads.submit("receiver", () -> {
-                try {
-                    ctx.receive(ch);
-                    return null;
-                } catch (ContextException e) {
-                    return e;
-                }
-            });
+            Future<ContextException> r = threads.submitExpecting("receiver", ContextException.class,
+                    () -> ctx.receive(ch));
             Await.blocked(threads.threads().getFirst());
             clock.advance(Duration.ofSeconds(1));
             assertThat(r.get()).isInstanceOf(DeadlineExceededException.class);

@@ -100,14 +100,8 @@ class LimiterTest {
         lim.allow();
         CancellableContext ctx = Context.withCancel(Context.background(clock));
         try (TestThreads threads = TestThreads.virtual()) {
-            Future<Throwable> r = threads.submit("waiter", () -> {
-                try {
-                    lim.await(ctx);
-                    return null;
-                } catch (ContextCanceledException e) {
-                    return e;
-                }
-            });
+            Future<ContextCanceledException> r = threads.submitExpecting("waiter", ContextCanceledException.class,
+                    () -> lim.await(ctx));
             clock.awaitPendingTasks(1, Duration.ofSeconds(5));
             ctx.cancel();
             assertThat(r.get()).isInstanceOf(ContextCanceledException.class);

@@ -70,14 +70,8 @@ class SemaphoreTest {
         FakeClock clock = new FakeClock();
         CancellableContext ctx = Context.withTimeout(Context.background(clock), Duration.ofSeconds(1));
         try (TestThreads threads = TestThreads.virtual()) {
-            Future<Throwable> r = threads.submit("waiter", () -> {
-                try {
-                    s.acquire(ctx, 1);
-                    return null;
-                } catch (DeadlineExceededException e) {
-                    return e;
-                }
-            });
+            Future<DeadlineExceededException> r = threads.submitExpecting("waiter", DeadlineExceededException.class,
+                    () -> s.acquire(ctx, 1));
             Await.until("the waiter to queue", () -> s.waiting() == 1);
             clock.advance(Duration.ofSeconds(1));
             assertThat(r.get()).isInstanceOf(DeadlineExceededException.class);
@@ -93,14 +87,8 @@ class SemaphoreTest {
         s.acquire(3);
         CancellableContext bigCtx = Context.withCancel(Context.background());
         try (TestThreads threads = TestThreads.virtual()) {
-            Future<Throwable> big = threads.submit("big", () -> {
-                try {
-                    s.acquire(bigCtx, 4);
-                    return null;
-                } catch (ContextCanceledException e) {
-                    return e;
-                }
-            });
+            Future<ContextCanceledException> big = threads.submitExpecting("big", ContextCanceledException.class,
+                    () -> s.acquire(bigCtx, 4));
             Await.until("big to wait", () -> s.waiting() == 1);
             Future<Void> small = threads.start("small", () -> s.acquire(1));
             Await.until("small to wait", () -> s.waiting() == 2);
@@ -127,14 +115,8 @@ class SemaphoreTest {
         Semaphore s = new Semaphore(2);
         CancellableContext ctx = Context.withCancel(Context.background());
         try (TestThreads threads = TestThreads.virtual()) {
-            Future<Throwable> r = threads.submit("greedy", () -> {
-                try {
-                    s.acquire(ctx, 3);
-                    return null;
-                } catch (ContextCanceledException e) {
-                    return e;
-                }
-            });
+            Future<ContextCanceledException> r = threads.submitExpecting("greedy", ContextCanceledException.class,
+                    () -> s.acquire(ctx, 3));
             Await.blocked(threads.threads().getFirst());
             ctx.cancel();
             assertThat(r.get()).isInstanceOf(ContextCanceledException.class);

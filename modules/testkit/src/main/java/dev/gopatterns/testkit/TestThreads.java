@@ -76,6 +76,28 @@ public final class TestThreads implements AutoCloseable {
         });
     }
 
+    /**
+     * Starts {@code task}, expecting it to end by throwing {@code expected}; the future yields that exception. If
+     * the task returns normally, or throws something else, the future fails saying so (and so does {@link #close}).
+     */
+    public <E extends Throwable> Future<E> submitExpecting(String name, Class<E> expected, Task task) {
+        Objects.requireNonNull(expected, "expected");
+        Objects.requireNonNull(task, "task");
+        return submit(name, () -> {
+            try {
+                task.run();
+            } catch (Throwable t) {
+                if (expected.isInstance(t)) {
+                    return expected.cast(t);
+                }
+                throw new AssertionError("'" + name + "' was expected to throw " + expected.getSimpleName()
+                        + " but threw " + t, t);
+            }
+            throw new AssertionError("'" + name + "' was expected to throw " + expected.getSimpleName()
+                    + " but returned normally");
+        });
+    }
+
     /** The threads started so far (for interrupting them). */
     public synchronized List<Thread> threads() {
         return List.copyOf(threads);

@@ -84,6 +84,29 @@ class GuardsTest {
         }
     }
 
+    static class ExpectationSample {
+        @Test
+        void expectedExceptionNeverComes() throws Exception {
+            try (TestThreads threads = TestThreads.virtual()) {
+                threads.submitExpecting("quiet", IllegalStateException.class, () -> { });
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("submitExpecting yields the expected exception, and fails the test when none is thrown")
+    void submitExpecting() throws Exception {
+        try (TestThreads threads = TestThreads.virtual()) {
+            IllegalStateException e = threads.submitExpecting("thrower", IllegalStateException.class, () -> {
+                throw new IllegalStateException("as expected");
+            }).get();
+            assertThat(e).hasMessage("as expected");
+        }
+        Events events = run(ExpectationSample.class);
+        events.assertStatistics(s -> s.failed(1));
+        assertThat(failureMessage(events)).contains("'quiet' was expected to throw IllegalStateException but returned normally");
+    }
+
     @Test
     @DisplayName("a test blocked forever fails within its limit, naming where its thread is stuck")
     void hangIsReported() {
