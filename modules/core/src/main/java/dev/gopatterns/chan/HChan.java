@@ -215,7 +215,7 @@ final class HChan<T> implements Channel<T> {
         if (node == null) {
             return false; // timed out before waiting
         }
-        Waiter.Outcome outcome = node.waiter.await(timed, deadline, clock);
+        Waiter.Outcome outcome = node.waiter.await(timed, deadline, clock, buf.length == 0);
         if (outcome != Waiter.Outcome.FIRED) {
             lock.lock();
             try {
@@ -296,7 +296,7 @@ final class HChan<T> implements Channel<T> {
         if (node == null) {
             return v;
         }
-        Waiter.Outcome outcome = node.waiter.await(timed, deadline, clock);
+        Waiter.Outcome outcome = node.waiter.await(timed, deadline, clock, buf.length == 0);
         if (outcome != Waiter.Outcome.FIRED) {
             lock.lock();
             try {

@@ -24,7 +24,7 @@ final class NilChannel<T> implements Channel<T> {
             throw new InterruptedException();
         }
         long deadline = timed ? Clock.deadlineAfter(clock.nanoTime(), Clock.toNanosSaturated(timeout)) : 0L;
-        if (new Waiter().await(timed, deadline, clock) == Waiter.Outcome.INTERRUPTED) {
+        if (new Waiter().await(timed, deadline, clock, false) == Waiter.Outcome.INTERRUPTED) {
             throw new InterruptedException();
         }
     }

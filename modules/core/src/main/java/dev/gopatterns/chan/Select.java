@@ -222,7 +222,11 @@ public final class Select {
             unlockAll(locks, null);
             locked = false;
 
-            Waiter.Outcome outcome = w.await(timed, deadline, clock);
+            boolean rendezvous = true;
+            for (HChan<?> ch : locks) {
+                rendezvous &= ch.capacity() == 0;
+            }
+            Waiter.Outcome outcome = w.await(timed, deadline, clock, rendezvous);
 
             // Pass 3: dequeue the nodes that did not fire. The fired one was removed by whoever fired it; with a
             // single channel there is nothing else to remove.
@@ -273,7 +277,7 @@ public final class Select {
             }
         }
         Waiter w = new Waiter();
-        if (w.await(true, deadline, timeout.clock) == Waiter.Outcome.INTERRUPTED) {
+        if (w.await(true, deadline, timeout.clock, false) == Waiter.Outcome.INTERRUPTED) {
             throw new InterruptedException();
         }
         return timeout.fire();

@@ -135,7 +135,7 @@ class InterruptionTest {
         n.item = "value";
         w.complete(n);
         Thread.currentThread().interrupt();
-        assertThat(w.await(false, 0L, null)).isEqualTo(Waiter.Outcome.FIRED);
+        assertThat(w.await(false, 0L, null, true)).isEqualTo(Waiter.Outcome.FIRED);
         assertThat(n.item).isEqualTo("value");
         assertThat(Thread.interrupted()).as("the interrupt is not swallowed").isTrue();
     }
@@ -152,7 +152,7 @@ class InterruptionTest {
                 box[0] = new Waiter();
                 node[0] = new Node(box[0], ch, false, 0, null);
                 created.countDown();
-                Waiter.Outcome o = box[0].await(false, 0L, Clock.system());
+                Waiter.Outcome o = box[0].await(false, 0L, Clock.system(), false);
                 return o + " " + node[0].item + " " + Thread.currentThread().isInterrupted();
             });
             created.await();
