@@ -59,13 +59,7 @@ public final class SelectCase<R> {
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(then, "handler");
-        long nanos;
-        try {
-            nanos = timeout.toNanos();
-        } catch (ArithmeticException tooLong) {
-            nanos = timeout.isNegative() ? 0 : Long.MAX_VALUE;
-        }
-        return new SelectCase<>(Kind.AFTER, null, null, null, then, Math.max(0, nanos), clock);
+        return new SelectCase<>(Kind.AFTER, null, null, null, then, Clock.toNanosSaturated(timeout), clock);
     }
 
     static <R> SelectCase<R> otherwise(Supplier<? extends R> then) {

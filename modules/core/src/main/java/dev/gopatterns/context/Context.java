@@ -91,13 +91,8 @@ public sealed interface Context permits AbstractContext, CancellableContext {
     static CancellableContext withTimeoutCause(Context parent, Duration timeout, Throwable cause) {
         Objects.requireNonNull(parent, "parent");
         Objects.requireNonNull(timeout, "timeout");
-        long nanos;
-        try {
-            nanos = timeout.toNanos();
-        } catch (ArithmeticException tooLong) {
-            nanos = timeout.isNegative() ? 0 : Long.MAX_VALUE;
-        }
-        return TimerCtx.withDeadline(parent, Clock.deadlineAfter(parent.clock().nanoTime(), nanos), cause);
+        return TimerCtx.withDeadline(parent,
+                Clock.deadlineAfter(parent.clock().nanoTime(), Clock.toNanosSaturated(timeout)), cause);
     }
 
     /** A child that carries {@code key = value}. Go: {@code context.WithValue}. */

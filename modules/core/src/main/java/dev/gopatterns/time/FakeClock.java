@@ -172,7 +172,7 @@ public final class FakeClock implements Clock {
         long target;
         lock.lock();
         try {
-            target = Clock.deadlineAfter(now, saturatedNanos(duration));
+            target = Clock.deadlineAfter(now, Clock.toNanosSaturated(duration));
         } finally {
             lock.unlock();
         }
@@ -255,7 +255,7 @@ public final class FakeClock implements Clock {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        long remaining = saturatedNanos(timeout);
+        long remaining = Clock.toNanosSaturated(timeout);
         lock.lock();
         try {
             while (!holds.getAsBoolean()) {
@@ -266,14 +266,6 @@ public final class FakeClock implements Clock {
             }
         } finally {
             lock.unlock();
-        }
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException overflow) {
-            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE / 2;
         }
     }
 

@@ -76,8 +76,8 @@ public final class Ticker {
         lock.lock();
         try {
             stop();
-            period = Timer.saturate(newPeriod);
-            next = clock.nanoTime() + period;
+            period = Clock.toNanosSaturated(newPeriod);
+            next = Clock.deadlineAfter(clock.nanoTime(), period);
             arm(generation);
         } finally {
             lock.unlock();

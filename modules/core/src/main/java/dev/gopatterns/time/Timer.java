@@ -88,7 +88,7 @@ public final class Timer {
      */
     public boolean reset(Duration d) {
         Objects.requireNonNull(d, "duration");
-        long nanos = d.isNegative() ? 0 : saturate(d);
+        long nanos = Clock.toNanosSaturated(d);
         lock.lock();
         try {
             boolean wasPending = stop();
@@ -110,14 +110,6 @@ public final class Timer {
             c.trySend(clock.nanoTime());
         } finally {
             lock.unlock();
-        }
-    }
-
-    static long saturate(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException tooLong) {
-            return Long.MAX_VALUE / 2;
         }
     }
 }
