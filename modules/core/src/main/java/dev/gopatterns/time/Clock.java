@@ -41,6 +41,8 @@ public interface Clock {
      *
      * <p>Go equivalent: the runtime timer behind {@code time.AfterFunc}.
      *
+     * <p>Memory consistency effects: actions in a thread prior to {@code schedule} happen-before the task runs.
+     *
      * @return a handle whose {@link Scheduled#cancel()} stops the task if it has not started yet
      */
     Scheduled schedule(long delayNanos, Runnable task);

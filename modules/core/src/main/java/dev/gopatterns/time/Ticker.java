@@ -12,6 +12,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Go equivalent: {@code time.NewTicker(d)}, {@code t.C}, {@code t.Stop()}, {@code t.Reset(d)}. Ticks are
  * scheduled at fixed multiples of the period from the start (no drift). No thread per ticker.
+ *
+ * <p>Memory consistency effects: actions in a thread prior to {@code every} or {@code reset} happen-before the
+ * receive of any tick sent after it.
  */
 public final class Ticker {
     private final Clock clock;

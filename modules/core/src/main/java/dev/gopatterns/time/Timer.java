@@ -19,6 +19,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Go equivalent: {@code time.NewTimer}, {@code t.C}, {@code t.Stop()}, {@code t.Reset(d)}; {@link #after} is
  * {@code time.After}. Like Go 1.23 and later, no stale value is received after {@link #stop} or {@link #reset}
  * returns. No thread is created per timer: it is a task on the clock's shared timer.
+ *
+ * <p>Memory consistency effects: actions in a thread prior to {@code start} or {@code reset} happen-before the
+ * receive of the value that arming sends (the send and receive are a channel's, with its guarantee).
  */
 public final class Timer {
     private final Clock clock;
