@@ -2,7 +2,7 @@ package dev.gopatterns.exercises.ex07_rate_limit;
 
 import dev.gopatterns.context.Context;
 import dev.gopatterns.context.ContextException;
-import dev.gopatterns.time.Clock;
+import dev.gopatterns.clock.Clock;
 import java.util.Optional;
 
 /**

@@ -14,7 +14,7 @@ import dev.gopatterns.exercises.Background;
 import dev.gopatterns.exercises.Eventually;
 import dev.gopatterns.testkit.Await;
 import dev.gopatterns.testkit.HangTimeout;
-import dev.gopatterns.time.FakeClock;
+import dev.gopatterns.clock.FakeClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

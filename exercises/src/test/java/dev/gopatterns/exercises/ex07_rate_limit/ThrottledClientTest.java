@@ -10,7 +10,7 @@ import dev.gopatterns.exercises.Background;
 import dev.gopatterns.exercises.Eventually;
 import dev.gopatterns.testkit.HangTimeout;
 import dev.gopatterns.testkit.TestThreads;
-import dev.gopatterns.time.FakeClock;
+import dev.gopatterns.clock.FakeClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.gopatterns.chan;
 
-import dev.gopatterns.time.Clock;
+import dev.gopatterns.clock.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -107,7 +107,7 @@ public final class Select {
         return SelectCase.after(timeout, Clock.system(), then);
     }
 
-    /** {@link #after(Duration, Supplier)} measured on {@code clock}; use a {@link dev.gopatterns.time.FakeClock} in tests. */
+    /** {@link #after(Duration, Supplier)} measured on {@code clock}; use a {@link dev.gopatterns.clock.FakeClock} in tests. */
     public static <R> SelectCase<R> after(Duration timeout, Clock clock, Supplier<? extends R> then) {
         return SelectCase.after(timeout, clock, then);
     }

@@ -1,6 +1,6 @@
 package dev.gopatterns.chan;
 
-import dev.gopatterns.time.Clock;
+import dev.gopatterns.clock.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Function;

@@ -1,6 +1,6 @@
 package dev.gopatterns.chan;
 
-import dev.gopatterns.time.Clock;
+import dev.gopatterns.clock.Clock;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;

@@ -2,7 +2,7 @@ package dev.gopatterns.context;
 
 import dev.gopatterns.chan.Channel;
 import dev.gopatterns.chan.ReceiveChannel;
-import dev.gopatterns.time.Clock;
+import dev.gopatterns.clock.Clock;
 import java.util.Optional;
 import java.util.OptionalLong;
 

@@ -1,8 +1,11 @@
 package dev.gopatterns.context;
 
 import dev.gopatterns.chan.ReceiveChannel;
+import dev.gopatterns.chan.Received;
+import dev.gopatterns.chan.Select;
 import dev.gopatterns.chan.SelectCase;
-import dev.gopatterns.time.Clock;
+import dev.gopatterns.chan.SendChannel;
+import dev.gopatterns.clock.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -43,7 +46,7 @@ public sealed interface Context permits AbstractContext, CancellableContext {
         return BackgroundCtx.SYSTEM;
     }
 
-    /** A root context whose deadlines are measured on {@code clock}; use a {@link dev.gopatterns.time.FakeClock} in tests. */
+    /** A root context whose deadlines are measured on {@code clock}; use a {@link dev.gopatterns.clock.FakeClock} in tests. */
     static Context background(Clock clock) {
         return new BackgroundCtx(Objects.requireNonNull(clock, "clock"), "context.Background(" + clock + ")");
     }
@@ -205,9 +208,9 @@ public sealed interface Context permits AbstractContext, CancellableContext {
      *
      * @throws ContextException if {@code ctx} is or becomes done before the value is sent
      */
-    default <T> void send(dev.gopatterns.chan.SendChannel<T> ch, T value) throws InterruptedException {
+    default <T> void send(SendChannel<T> ch, T value) throws InterruptedException {
         throwIfDone();
-        boolean sent = dev.gopatterns.chan.Select.select(ch.onSend(value, () -> true), onDone(() -> false));
+        boolean sent = Select.select(ch.onSend(value, () -> true), onDone(() -> false));
         if (!sent) {
             throwIfDone();
         }
@@ -219,9 +222,9 @@ public sealed interface Context permits AbstractContext, CancellableContext {
      * @return the value or {@link dev.gopatterns.chan.Received.Closed}
      * @throws ContextException if {@code ctx} is or becomes done before a value is received
      */
-    default <T> dev.gopatterns.chan.Received<T> receive(ReceiveChannel<T> ch) throws InterruptedException {
+    default <T> Received<T> receive(ReceiveChannel<T> ch) throws InterruptedException {
         throwIfDone();
-        dev.gopatterns.chan.Received<T> r = dev.gopatterns.chan.Select.select(
+        Received<T> r = Select.select(
                 ch.onReceiveOrClosed(x -> x), onDone(() -> null));
         if (r == null) {
             throwIfDone();

@@ -1,5 +1,6 @@
 package dev.gopatterns.context;
 
+import dev.gopatterns.chan.UncheckedInterruptedException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -13,19 +14,26 @@ final class Interrupter {
     private Interrupter() {}
 
     /**
-     * The exception {@code call} throws for an interrupt that ended the task: the context's error if the interrupt
-     * was the context's, otherwise the interrupt exception itself, unchanged.
+     * The exception a task that ended with {@code failure} is reported with: if {@code failure} is an interrupt
+     * exception and the interrupt was the context's ({@code delivered}), a new {@link ContextException} of the
+     * context's kind, with the context's cause as its cause and the interrupt attached as suppressed; otherwise
+     * {@code failure} unchanged (someone else's interrupt, or not an interrupt).
      */
-    private static <E extends Exception> Exception converted(Context ctx, AtomicInteger state, E interrupt) {
-        if (state.get() == ARMED || !ctx.isDone()) {
-            return interrupt; // someone else's interrupt
+    static Throwable translate(Context ctx, boolean delivered, Throwable failure) {
+        boolean interrupt = failure instanceof InterruptedException || failure instanceof UncheckedInterruptedException;
+        if (!interrupt || !delivered || !ctx.isDone()) {
+            return failure;
         }
         ContextException err = ctx.err().orElseThrow();
         ContextException thrown = err instanceof DeadlineExceededException
                 ? new DeadlineExceededException() : new ContextCanceledException();
         thrown.initCause(ctx.cause().filter(c -> c != err).orElse(null));
-        thrown.addSuppressed(interrupt);
+        thrown.addSuppressed(failure);
         return thrown;
+    }
+
+    private static Exception converted(Context ctx, AtomicInteger state, Exception interrupt) {
+        return (Exception) translate(ctx, state.get() != ARMED, interrupt);
     }
 
     static <T> T call(Context ctx, Callable<T> task) throws Exception {
@@ -42,7 +50,7 @@ final class Interrupter {
             return task.call();
         } catch (InterruptedException e) {
             throw converted(ctx, state, e);
-        } catch (dev.gopatterns.chan.UncheckedInterruptedException e) {
+        } catch (UncheckedInterruptedException e) {
             throw converted(ctx, state, e);
         } finally {
             hook.stop();

@@ -2,7 +2,7 @@ package dev.gopatterns.rate;
 
 import dev.gopatterns.chan.Select;
 import dev.gopatterns.context.Context;
-import dev.gopatterns.time.Clock;
+import dev.gopatterns.clock.Clock;
 import dev.gopatterns.time.Timer;
 import java.time.Duration;
 import java.util.Objects;
@@ -15,7 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Go equivalent: {@code golang.org/x/time/rate.Limiter}: {@link #allow} is {@code Allow}, {@link #await} is
  * {@code Wait}, {@link #reserve} is {@code Reserve}, with the N variants. Time is read from an injected
- * {@link Clock}, so tests use a {@link dev.gopatterns.time.FakeClock} and never sleep.
+ * {@link Clock}, so tests use a {@link dev.gopatterns.clock.FakeClock} and never sleep.
  *
  * <h2>How it works</h2>
  * As in Go, the bucket is not refilled by a background thread. The limiter remembers the number of tokens at the

@@ -3,11 +3,12 @@ package dev.gopatterns.sync;
 import dev.gopatterns.chan.Channel;
 import dev.gopatterns.context.CancellableContext;
 import dev.gopatterns.context.Context;
+import dev.gopatterns.context.ContextException;
+import dev.gopatterns.context.InterruptScope;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A group of tasks working on parts of one job, that is also a scope: it owns its tasks, reports the first error,
@@ -29,14 +30,21 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <h2>Guarantees</h2>
  * <ul>
- *   <li>Each task runs in its own virtual thread, under {@link Context#call}: when the group's context ends, tasks
- *       blocked in interruptible calls are interrupted.
+ *   <li>Each task runs in its own virtual thread inside the group's {@link InterruptScope}: when the group's context
+ *       ends, every running task is interrupted, once, so tasks blocked in interruptible calls return. A task that
+ *       starts after the context ended (after a failure in a {@link #withContext} group, or after {@link #await})
+ *       still runs, as in Go, but with its interrupt already set: its first blocking call throws. An interrupt the
+ *       context caused is reported as the context's error, not as an {@code InterruptedException}.
  *   <li>{@link #await} waits for every task, then throws the first error if there was one. With
  *       {@link #withContext}, the first error cancels the context at once, so the other tasks stop early, and
  *       {@code await} cancels it when it returns, as in Go. A group may be used again after {@code await}.
  *   <li>{@link #close()} always waits for every task. Closing without a successful {@code await} (the owner is
- *       leaving early, by an exception or a return) first cancels the context and interrupts the tasks. So an
- *       exception in the owner cannot leak running tasks, and nothing outlives the {@code try} block.
+ *       leaving early, by an exception or a return) first cancels the context, which interrupts every task, in
+ *       whatever state it is: running, blocked, or not yet started by the scheduler. So an exception in the owner
+ *       cannot leak running tasks, and nothing outlives the {@code try} block.
+ *   <li>{@link #go} and {@link #tryGo} may be called from any thread, the group's own tasks included. Each call
+ *       either starts its task, which {@code close} then waits for, or throws "errgroup: go on a closed group":
+ *       a call racing {@code close} is never half-accepted.
  *   <li>Memory consistency effects: actions in a task happen-before the return of {@code await} or {@code close}.
  * </ul>
  *
@@ -46,6 +54,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * docs/structured-concurrency.md.
  */
 public final class ErrGroup implements AutoCloseable {
+    /*
+     * How nothing escapes close(). `lock` makes "check closed, then count the task" one step, so a go() racing
+     * close() from another thread is either counted before close waits (and waited for) or sees closed and throws.
+     * Interrupts come from one InterruptScope on the group's context rather than from a hook per task: a task's
+     * thread enters the scope first thing, and the scope interrupts it whether the context ends before, while or
+     * after it enters. (The old design swept a set of running threads at close and ran a task that found the
+     * context already done without any interrupt: a thread that started after the sweep blocked forever, and close
+     * with it.)
+     */
 
     /** A unit of work. Go: {@code func() error}. */
     @FunctionalInterface
@@ -54,13 +71,16 @@ public final class ErrGroup implements AutoCloseable {
     }
 
     private final CancellableContext ctx;
+    private final InterruptScope interrupts;
     private final boolean cancelOnError;
     private final WaitGroup wg = new WaitGroup();
     private final AtomicReference<Throwable> firstError = new AtomicReference<>();
-    private final Set<Thread> running = ConcurrentHashMap.newKeySet();
+    private final ReentrantLock lock = new ReentrantLock();
     /** Go's sem: a buffered channel of tokens, or null for no limit. Written only while no task is active. */
     private volatile Channel<Boolean> sem;
-    private volatile boolean awaited;
+    /** Guarded by lock: whether every task started so far has been awaited. */
+    private boolean awaited;
+    /** Guarded by lock (read without it for a fast first check). */
     private volatile boolean closed;
     /** Set when close() cancels the tasks itself: failures caused by that cancellation are not errors. */
     private volatile boolean cancelledByClose;
@@ -69,6 +89,7 @@ public final class ErrGroup implements AutoCloseable {
 
     private ErrGroup(Context parent, boolean cancelOnError) {
         this.ctx = Context.withCancel(parent);
+        this.interrupts = InterruptScope.of(ctx);
         this.cancelOnError = cancelOnError;
     }
 
@@ -108,11 +129,11 @@ public final class ErrGroup implements AutoCloseable {
     /**
      * Starts {@code task} in a new virtual thread, first waiting for a free slot if a limit is set.
      * As in Go, the task is started even if the group's context has already ended (after a failure in a
-     * {@link #withContext} group, or after {@link #await}): a task that should not start its work then must check
-     * {@code context().throwIfDone()} first.
+     * {@link #withContext} group, or after {@link #await}); it then runs interrupted, and a task that should not
+     * start its work at all must check {@code context().throwIfDone()} first.
      *
      * @throws InterruptedException  if interrupted while waiting for a slot; the task is not started
-     * @throws IllegalStateException if the group is closed
+     * @throws IllegalStateException if the group is closed, or is closed while this call waits for a slot
      */
     public void go(Task task) throws InterruptedException {
         Objects.requireNonNull(task, "task");
@@ -128,6 +149,7 @@ public final class ErrGroup implements AutoCloseable {
      * Starts {@code task} only if a slot is free now. Go: {@code TryGo}.
      *
      * @return whether the task was started
+     * @throws IllegalStateException if the group is closed
      */
     public boolean tryGo(Task task) {
         Objects.requireNonNull(task, "task");
@@ -140,24 +162,23 @@ public final class ErrGroup implements AutoCloseable {
         return true;
     }
 
+    /** Counts the task and starts its thread; {@code s} holds the task's slot token, if limited. */
     private void start(Task task, Channel<Boolean> s) {
-        awaited = false; // a group may be reused after await, as in Go; these tasks must be awaited again
-        wg.add(1);
+        lock.lock();
         try {
-            Thread.ofVirtual().name("errgroup-task").start(() -> {
-                running.add(Thread.currentThread());
-                try {
-                    runUnderContext(task);
-                } catch (Throwable t) {
-                    fail(t);
-                } finally {
-                    running.remove(Thread.currentThread());
-                    if (s != null) {
-                        s.tryReceive(); // free the slot
-                    }
-                    wg.done();
+            if (closed) {
+                if (s != null) {
+                    s.tryReceive();
                 }
-            });
+                throw closedError();
+            }
+            awaited = false; // a group may be reused after await, as in Go; this task must be awaited again
+            wg.add(1);
+        } finally {
+            lock.unlock();
+        }
+        try {
+            Thread.ofVirtual().name("errgroup-task").start(() -> run(task, s));
         } catch (Throwable startFailed) {
             if (s != null) {
                 s.tryReceive();
@@ -167,29 +188,24 @@ public final class ErrGroup implements AutoCloseable {
         }
     }
 
-    /**
-     * Runs the task under {@link Context#call}, so the end of the context interrupts it; if the context has already
-     * ended, runs it anyway, as Go does (the task sees the context cancelled): a task is never silently skipped.
-     */
-    private void runUnderContext(Task task) throws Exception {
-        boolean[] started = {false};
-        try {
-            Context.call(ctx, () -> {
-                started[0] = true;
+    /** A task's thread: inside the interrupt scope for the whole task, so no cancellation can miss it. */
+    private void run(Task task, Channel<Boolean> s) {
+        try (InterruptScope.Entry entry = interrupts.enter()) {
+            try {
                 task.run();
-                return null;
-            });
-        } catch (dev.gopatterns.context.ContextException e) {
-            if (started[0]) {
-                throw e;
+            } catch (Throwable t) {
+                fail(entry.translate(t));
             }
-            task.run();
+        } finally {
+            if (s != null) {
+                s.tryReceive(); // free the slot
+            }
+            wg.done();
         }
     }
 
     private void fail(Throwable t) {
-        if (cancelledByClose && (t instanceof dev.gopatterns.context.ContextException
-                || t instanceof InterruptedException)) {
+        if (cancelledByClose && (t instanceof ContextException || t instanceof InterruptedException)) {
             return; // the owner left early and stopped us: not a task failure
         }
         if (firstError.compareAndSet(null, t) && cancelOnError) {
@@ -211,7 +227,12 @@ public final class ErrGroup implements AutoCloseable {
         if (cancelOnError) {
             ctx.cancel(); // Go: "the first call to return ... or Wait returns, whichever occurs first"
         }
-        awaited = true;
+        lock.lock();
+        try {
+            awaited = wg.count() == 0; // false if another thread started a task since wg.await returned
+        } finally {
+            lock.unlock();
+        }
         Throwable t = firstError.get();
         if (t != null) {
             reported = t;
@@ -220,24 +241,29 @@ public final class ErrGroup implements AutoCloseable {
     }
 
     /**
-     * Ends the scope. Without a completed {@link #await}, it cancels the context and interrupts the tasks. In every
-     * case it waits, uninterruptibly, until every task has ended, re-asserting an interrupt that arrived meanwhile;
-     * then, if a task failed and {@code await} has not reported it, throws it.
+     * Ends the scope. Without a completed {@link #await}, it cancels the context, which interrupts every task. In
+     * every case it waits, uninterruptibly, until every task has ended, re-asserting an interrupt that arrived
+     * meanwhile; then, if a task failed and {@code await} has not reported it, throws it. Idempotent; after it,
+     * {@link #go} and {@link #tryGo} throw.
      *
      * @throws ExecutionException a task failure not yet reported by {@link #await}
      */
     @Override
     public void close() throws ExecutionException {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        if (!awaited) {
-            cancelledByClose = true;
-            ctx.cancel();
-            for (Thread t : running) {
-                t.interrupt(); // tasks not started under the context's interrupt bridge yet
+        boolean wasAwaited;
+        lock.lock();
+        try {
+            if (closed) {
+                return;
             }
+            closed = true;
+            wasAwaited = awaited;
+        } finally {
+            lock.unlock();
+        }
+        if (!wasAwaited) {
+            cancelledByClose = true;
+            ctx.cancel(); // the interrupt scope interrupts every task inside it, and every task that enters later
         }
         boolean interrupted = false;
         for (;;) {
@@ -249,11 +275,12 @@ public final class ErrGroup implements AutoCloseable {
             }
         }
         ctx.cancel();
+        interrupts.close();
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
         Throwable t = firstError.get();
-        if (t != null && !awaited && t != reported) {
+        if (t != null && !wasAwaited && t != reported) {
             throw new ExecutionException(
                     "errgroup task failed (reported at close: the group was not awaited after its last task): " + t, t);
         }
@@ -261,7 +288,11 @@ public final class ErrGroup implements AutoCloseable {
 
     private void requireOpen() {
         if (closed) {
-            throw new IllegalStateException("errgroup: go on a closed group");
+            throw closedError();
         }
+    }
+
+    private static IllegalStateException closedError() {
+        return new IllegalStateException("errgroup: go on a closed group");
     }
 }

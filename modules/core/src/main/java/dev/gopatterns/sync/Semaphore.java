@@ -1,6 +1,7 @@
 package dev.gopatterns.sync;
 
 import dev.gopatterns.chan.Channel;
+import dev.gopatterns.chan.Received;
 import dev.gopatterns.chan.Select;
 import dev.gopatterns.context.Context;
 import dev.gopatterns.context.ContextException;
@@ -129,7 +130,7 @@ public final class Semaphore {
     private boolean abandon(Waiter w) {
         lock.lock();
         try {
-            if (w.ready.tryReceive() instanceof dev.gopatterns.chan.Received.Closed<Void>) {
+            if (w.ready.tryReceive() instanceof Received.Closed<Void>) {
                 return false; // granted concurrently: the grant wins
             }
             boolean wasFront = waiters.peekFirst() == w;

@@ -1,5 +1,6 @@
 package dev.gopatterns.sync;
 
+import dev.gopatterns.chan.UncheckedInterruptedException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -90,7 +91,7 @@ public final class SingleFlight<K, V> {
                 throw e;
             }
             if (flight.failure instanceof InterruptedException
-                    || flight.failure instanceof dev.gopatterns.chan.UncheckedInterruptedException) {
+                    || flight.failure instanceof UncheckedInterruptedException) {
                 continue; // the leader was interrupted, not us: try again
             }
             if (flight.failure != null) {

@@ -1,6 +1,7 @@
 package dev.gopatterns.time;
 
 import dev.gopatterns.chan.Channel;
+import dev.gopatterns.clock.Clock;
 import dev.gopatterns.chan.ReceiveChannel;
 import java.time.Duration;
 import java.util.Objects;

@@ -1,6 +1,8 @@
 package dev.gopatterns.time;
 
 import dev.gopatterns.chan.Channel;
+import dev.gopatterns.chan.Received;
+import dev.gopatterns.clock.Clock;
 import dev.gopatterns.chan.ReceiveChannel;
 import java.time.Duration;
 import java.util.Objects;
@@ -77,7 +79,7 @@ public final class Timer {
             generation++;
             boolean wasPending = scheduled != null && scheduled.cancel();
             scheduled = null;
-            boolean discarded = c.tryReceive() instanceof dev.gopatterns.chan.Received.Value<Long>;
+            boolean discarded = c.tryReceive() instanceof Received.Value<Long>;
             return wasPending || discarded; // no stale value after stop returns
         } finally {
             lock.unlock();

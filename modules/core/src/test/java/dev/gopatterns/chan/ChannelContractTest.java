@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.gopatterns.testkit.Await;
 import dev.gopatterns.testkit.CapacitySweep;
 import dev.gopatterns.testkit.TestThreads;
-import dev.gopatterns.time.FakeClock;
+import dev.gopatterns.clock.FakeClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.gopatterns.testkit.Await;
 import dev.gopatterns.testkit.CapacitySweep;
 import dev.gopatterns.testkit.TestThreads;
-import dev.gopatterns.time.Clock;
+import dev.gopatterns.clock.Clock;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

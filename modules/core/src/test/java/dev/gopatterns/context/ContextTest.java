@@ -9,7 +9,7 @@ import dev.gopatterns.chan.Select;
 import dev.gopatterns.chan.TryReceived;
 import dev.gopatterns.testkit.Await;
 import dev.gopatterns.testkit.TestThreads;
-import dev.gopatterns.time.FakeClock;
+import dev.gopatterns.clock.FakeClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,7 +7,7 @@ import dev.gopatterns.context.CancellableContext;
 import dev.gopatterns.context.Context;
 import dev.gopatterns.context.ContextCanceledException;
 import dev.gopatterns.testkit.TestThreads;
-import dev.gopatterns.time.FakeClock;
+import dev.gopatterns.clock.FakeClock;
 import java.time.Duration;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;

@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.gopatterns.chan.Channel;
 import dev.gopatterns.context.CancellableContext;
 import dev.gopatterns.context.Context;
+import dev.gopatterns.context.ContextCanceledException;
+import dev.gopatterns.testkit.TestThreads;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -163,6 +166,70 @@ class ErrGroupTest {
             g.await();
         }
         assertThat(runs.get()).isEqualTo(3);
+    }
+
+    @Test
+    @DisplayName("close interrupts a task in any state, also one whose thread starts after close cancelled the group")
+    void closeInterruptsTaskThatStartsLate() throws Exception {
+        // No latch: the task's thread may start before, during or after close(), and each of those must end.
+        // On the old code this hung within a few iterations (the task started after close swept the running set).
+        for (int i = 0; i < 20_000; i++) {
+            Channel<Integer> never = Channel.unbuffered();
+            ErrGroup g = ErrGroup.create();
+            g.go(() -> {
+                never.receive();
+            });
+            g.close();
+        }
+    }
+
+    @Test
+    @DisplayName("a task started after the context ended is interrupted at once: it never blocks in a done context")
+    void taskStartedInDoneContextIsInterrupted() throws Exception {
+        CancellableContext parent = Context.withCancel(Context.background());
+        parent.cancel();
+        try (ErrGroup g = ErrGroup.withContext(parent)) {
+            g.go(() -> Channel.unbuffered().receive());
+            assertThatThrownBy(g::await).isInstanceOf(ExecutionException.class)
+                    .cause().as("the interrupt was the context's, so await reports the context's error")
+                    .isInstanceOf(ContextCanceledException.class);
+        }
+    }
+
+    @Test
+    @DisplayName("go racing close from another thread: the task is either rejected naming the rule, or run and awaited")
+    void goRacingClose() throws Exception {
+        try (TestThreads threads = TestThreads.virtual()) {
+            for (int i = 0; i < 2_000; i++) {
+                ErrGroup g = ErrGroup.create();
+                AtomicInteger ended = new AtomicInteger();
+                CountDownLatch go = new CountDownLatch(1);
+                Future<Boolean> submitter = threads.submit("submitter", () -> {
+                    go.await();
+                    try {
+                        g.go(() -> {
+                            try {
+                                Channel.unbuffered().receive();
+                            } finally {
+                                ended.incrementAndGet();
+                            }
+                        });
+                        return true;
+                    } catch (IllegalStateException e) {
+                        assertThat(e).hasMessage("errgroup: go on a closed group");
+                        return false;
+                    }
+                });
+                go.countDown();
+                g.close();
+                boolean accepted = submitter.get();
+                if (accepted) {
+                    assertThat(ended.get()).as("an accepted task ended before close returned").isEqualTo(1);
+                } else {
+                    assertThat(ended.get()).isZero();
+                }
+            }
+        }
     }
 
     @Test

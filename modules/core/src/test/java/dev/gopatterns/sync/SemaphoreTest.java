@@ -9,7 +9,7 @@ import dev.gopatterns.context.ContextCanceledException;
 import dev.gopatterns.context.DeadlineExceededException;
 import dev.gopatterns.testkit.Await;
 import dev.gopatterns.testkit.TestThreads;
-import dev.gopatterns.time.FakeClock;
+import dev.gopatterns.clock.FakeClock;
 import java.time.Duration;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -7,6 +7,7 @@ import dev.gopatterns.chan.Received;
 import dev.gopatterns.chan.ReceiveChannel;
 import dev.gopatterns.chan.Select;
 import dev.gopatterns.chan.TryReceived;
+import dev.gopatterns.clock.FakeClock;
 import dev.gopatterns.testkit.TestThreads;
 import java.time.Duration;
 import java.util.concurrent.Future;

@@ -7,7 +7,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 import dev.gopatterns.chan.Channel;
 import dev.gopatterns.chan.Received;
 import dev.gopatterns.chan.TryReceived;
-import dev.gopatterns.time.FakeClock;
+import dev.gopatterns.clock.FakeClock;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import org.openjdk.jcstress.annotations.Actor;

@@ -3,7 +3,7 @@ package dev.gopatterns.exercises.ex03_select;
 import dev.gopatterns.chan.ChannelClosedException;
 import dev.gopatterns.chan.ReceiveChannel;
 import dev.gopatterns.chan.Select;
-import dev.gopatterns.time.Clock;
+import dev.gopatterns.clock.Clock;
 import java.time.Duration;
 import java.util.Optional;
 

@@ -3,7 +3,7 @@ package dev.gopatterns.exercises.ex07_rate_limit;
 import dev.gopatterns.context.Context;
 import dev.gopatterns.context.ContextException;
 import dev.gopatterns.rate.Limiter;
-import dev.gopatterns.time.Clock;
+import dev.gopatterns.clock.Clock;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -18,7 +18,7 @@ import java.util.Optional;
  * lie in the future), then waits in a select for whichever comes first, a timer on the limiter's clock that fires
  * when the token is due, or the end of {@code ctx}. If the context wins, the reservation is cancelled, so the token
  * goes back to the bucket for the next caller, and the call fails with the context's error. On a
- * {@link dev.gopatterns.time.FakeClock} the timer is a task on the clock, which is how a test can see that a call
+ * {@link dev.gopatterns.clock.FakeClock} the timer is a task on the clock, which is how a test can see that a call
  * is waiting ({@code clock.pendingTasks()}) before it moves the time.
  *
  * <p>Memory consistency: the limiter's calls are linearizable, and the client keeps no state of its own beyond two

@@ -1,4 +1,4 @@
-package dev.gopatterns.time;
+package dev.gopatterns.clock;
 
 import java.util.concurrent.locks.LockSupport;
 
