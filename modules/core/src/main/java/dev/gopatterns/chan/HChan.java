@@ -5,15 +5,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * The channel implementation, named after Go's {@code runtime.hchan}, whose algorithm it follows.
  */
-final class HChan<T> implements Channel<T> {
+final class HChan<T> extends WaitSource implements Channel<T> {
     /*
      * Implementation notes.
      *
@@ -35,10 +33,10 @@ final class HChan<T> implements Channel<T> {
      *    deadlock on each other, and registering a select's nodes is atomic with respect to every counterpart.
      *
      * Differences from Go: a waiter can be cancelled by interrupt or timeout, which Go has no need for; the thread
-     * to wake is unparked after the lock is released (`deferredWake`), as Go's goready runs after unlock.
+     * to wake is unparked after the lock is released (WaitSource#deferWake), as Go's goready runs after unlock. The lock,
+     * the id and the deferred wakes live in WaitSource, which a channel shares with the Selectable sources that
+     * let library types (a semaphore, a pool) be select cases too.
      */
-
-    private static final AtomicLong IDS = new AtomicLong();
 
     /** What {@link #pollLocked()} returns for a closed, drained channel. */
     static final Object CLOSED = new Object() {
@@ -53,9 +51,6 @@ final class HChan<T> implements Channel<T> {
     static final int MUST_WAIT = 1;
     static final int IS_CLOSED = 2;
 
-    /** Lock order for select. */
-    final long id = IDS.incrementAndGet();
-    final ReentrantLock lock = new ReentrantLock();
     private final Object[] buf;
     /** Guarded by lock. Index of the oldest buffered value. */
     private int head;
@@ -67,8 +62,6 @@ final class HChan<T> implements Channel<T> {
     final WaitQueue recvq = new WaitQueue();
     /** Guarded by lock. */
     final WaitQueue sendq = new WaitQueue();
-    /** Guarded by lock. The waiter a *Locked method completed; the caller wakes it after unlocking. */
-    private Waiter deferredWake;
 
     HChan(int capacity) {
         this.buf = new Object[capacity];
@@ -93,7 +86,7 @@ final class HChan<T> implements Channel<T> {
         if (r != null) {
             r.item = value;
             r.waiter.complete(r);
-            deferredWake = r.waiter;
+            deferWake(r.waiter);
             return SENT;
         }
         if (count < buf.length) {
@@ -123,7 +116,7 @@ final class HChan<T> implements Channel<T> {
                 buf[tail < buf.length ? tail : tail - buf.length] = s.item;
                 count++;
                 s.waiter.complete(s);
-                deferredWake = s.waiter;
+                deferWake(s.waiter);
             }
             return v;
         }
@@ -131,31 +124,25 @@ final class HChan<T> implements Channel<T> {
         if (s != null) {
             Object v = s.item;
             s.waiter.complete(s);
-            deferredWake = s.waiter;
+            deferWake(s.waiter);
             return v;
         }
         return closed ? CLOSED : null;
     }
 
-    /** Call only when holding lock. */
-    Waiter takeDeferredWake() {
-        Waiter t = deferredWake;
-        deferredWake = null;
-        return t;
+    @Override
+    void enqueueLocked(Node n) {
+        (n.isSend ? sendq : recvq).enqueue(n);
     }
 
-    /** Releases the lock, then unparks whoever the locked section completed. */
-    void unlockAndWake() {
-        Waiter w = takeDeferredWake();
-        lock.unlock();
-        if (w != null) {
-            w.wake();
-        }
-    }
-
-    /** Removes a node of a waiter that is giving up or has finished. Call only when holding lock. */
+    @Override
     void dequeueLocked(Node n) {
         (n.isSend ? sendq : recvq).remove(n);
+    }
+
+    @Override
+    boolean spinsBeforeParking() {
+        return buf.length == 0;
     }
 
     // ---------------------------------------------------------------------------------------------- send

@@ -1,18 +1,22 @@
 package dev.gopatterns.chan;
 
 /**
- * A waiter's entry in one channel's send or receive queue (Go: {@code sudog}). The fields other than
- * {@code waiter}, {@code chan}, {@code isSend} and {@code caseIndex} are guarded by {@code chan.lock}, except
- * {@code item} and {@code closed} of a receive node, which its claimer writes before publishing DONE.
+ * A waiter's entry in one channel's send or receive queue, or in a {@link Selectable}'s queue (Go: {@code sudog}).
+ * The fields other than {@code waiter}, {@code source}, {@code isSend} and {@code caseIndex} are guarded by
+ * {@code source.lock}, except {@code item} and {@code closed} of a receive node, which its claimer writes before
+ * publishing DONE.
  */
 final class Node extends Waiter {
     /** The waiter this node belongs to: itself for a plain send or receive (one allocation), the select's otherwise. */
     final Waiter waiter;
-    final HChan<?> chan;
+    final WaitSource source;
     final boolean isSend;
     /** Index of the select case this node stands for; 0 for a plain send or receive. */
     final int caseIndex;
-    /** For a send node: the value to send. For a receive node: the value received, once fired. */
+    /**
+     * For a send node: the value to send. For a receive node: the value received, once fired. For a node on a
+     * {@link Selectable}: its ticket.
+     */
     Object item;
     /** Set by {@code close}: the node fired because the channel closed. */
     boolean closed;
@@ -22,9 +26,9 @@ final class Node extends Waiter {
     boolean queued;
 
     /** A node of a select's {@code waiter}. */
-    Node(Waiter waiter, HChan<?> chan, boolean isSend, int caseIndex, Object item) {
+    Node(Waiter waiter, WaitSource source, boolean isSend, int caseIndex, Object item) {
         this.waiter = waiter;
-        this.chan = chan;
+        this.source = source;
         this.isSend = isSend;
         this.caseIndex = caseIndex;
         this.item = item;
@@ -33,7 +37,7 @@ final class Node extends Waiter {
     /** The node of a plain send or receive by the current thread: it is its own waiter. */
     Node(HChan<?> chan, boolean isSend, Object item) {
         this.waiter = this;
-        this.chan = chan;
+        this.source = chan;
         this.isSend = isSend;
         this.caseIndex = 0;
         this.item = item;

@@ -2,6 +2,7 @@ package dev.gopatterns.chan;
 
 import dev.gopatterns.clock.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -82,7 +83,7 @@ public final class Select {
     @SafeVarargs
     public static <R> R selectNow(Supplier<? extends R> otherwise, SelectCase<? extends R>... cases) {
         Objects.requireNonNull(cases, "cases");
-        SelectCase<? extends R>[] all = java.util.Arrays.copyOf(cases, cases.length + 1);
+        SelectCase<? extends R>[] all = Arrays.copyOf(cases, cases.length + 1);
         all[cases.length] = defaultCase(otherwise);
         try {
             return run(all);
@@ -119,149 +120,227 @@ public final class Select {
 
     // ------------------------------------------------------------------------------------------------- engine
 
+    /*
+     * Go's selectgo (runtime/select.go), in four phases, each a method of Round:
+     *
+     *   plan      classify the cases: at most one default, the shortest timeout, the cases that have a source (a
+     *             channel or a Selectable) in a random poll order, and their distinct sources in lock order (id).
+     *   poll      with every source locked, take the first ready case in poll order; else the default; else an
+     *             expired timeout. Nothing is enqueued yet, so nobody else can complete this select: the chosen
+     *             operation is performed right there, and no other case's operation takes effect.
+     *   enqueue   still under the same locks, enqueue one node per case; then unlock (one unlock site) and park.
+     *             From here a counterpart completes the select by claiming its Waiter (a CAS out of WAITING while
+     *             holding only its own source's lock), which is what makes exactly one case fire.
+     *   dequeue   relock and remove the nodes that did not fire (a counterpart removed the one that did).
+     *
+     * Handlers run after every lock is released. The Round is the select's Waiter, so a blocking select allocates
+     * it, its nodes and its arrays, and nothing per wake-up.
+     */
+
     private static <R> R run(SelectCase<? extends R>[] cases) throws InterruptedException {
-        SelectCase<? extends R> otherwise = null;
-        SelectCase<? extends R> timeout = null;
-        int channelCases = 0;
-        for (int i = 0; i < cases.length; i++) {
-            SelectCase<? extends R> c = Objects.requireNonNull(cases[i], () -> "select case is null");
-            switch (c.kind) {
-                case DEFAULT -> {
-                    if (otherwise != null) {
-                        throw new IllegalArgumentException("select may have at most one default case");
-                    }
-                    otherwise = c;
-                }
-                case AFTER -> {
-                    if (timeout != null && timeout.clock != c.clock) {
-                        throw new IllegalArgumentException("all timeout cases of one select must use the same clock");
-                    }
-                    if (timeout == null || c.timeoutNanos < timeout.timeoutNanos) {
-                        timeout = c;
-                    }
-                }
-                default -> {
-                    if (c.isChannelCase()) {
-                        channelCases++;
-                    }
-                }
-            }
-        }
-        if (otherwise == null && Thread.interrupted()) {
+        Round<R> round = new Round<>(cases);
+        if (round.otherwise == null && Thread.interrupted()) {
             throw new InterruptedException();
         }
-        boolean timed = timeout != null;
-        Clock clock = timed ? timeout.clock : null;
-        long deadline = timed ? Clock.deadlineAfter(clock.nanoTime(), timeout.timeoutNanos) : 0L;
-
-        if (channelCases == 0) {
-            if (otherwise != null) {
-                return otherwise.fire();
-            }
-            return waitForTimeoutOnly(timeout, deadline);
+        round.startClock();
+        if (round.order.length == 0) {
+            return round.otherwise != null ? round.otherwise.fire() : waitForTimeoutOnly(round.timeout, round.deadline);
         }
-
-        // The channel cases, in a random poll order (Go's pollorder), and their distinct channels in lock order.
-        int[] caseIndex = new int[channelCases];
-        for (int i = 0, k = 0; i < cases.length; i++) {
-            if (cases[i].isChannelCase()) {
-                caseIndex[k++] = i;
-            }
-        }
-        shuffle(caseIndex);
-        HChan<?>[] locks = lockOrder(cases, caseIndex);
-
-        // Pass 1: is any case ready now?
-        lockAll(locks);
-        boolean locked = true;
+        WaitSource.lockAll(round.sources);
+        boolean mustWait;
         try {
-            for (int i : caseIndex) {
-                SelectCase<? extends R> c = cases[i];
-                HChan<?> ch = c.chan;
-                if (c.isSend()) {
-                    int r = ch.offerLocked(c.item);
-                    if (r == HChan.IS_CLOSED) {
-                        unlockAll(locks, null);
-                        locked = false;
-                        throw ChannelClosedException.sendOnClosed();
-                    }
-                    if (r == HChan.SENT) {
-                        unlockAll(locks, ch);
-                        locked = false;
-                        return c.fire();
-                    }
-                } else {
-                    Object v = ch.pollLocked();
-                    if (v != null) {
-                        unlockAll(locks, ch);
-                        locked = false;
-                        return c.deliver(v);
-                    }
-                }
+            mustWait = !round.pollLocked() && !round.defaultOrExpiredLocked();
+            if (mustWait) {
+                round.enqueueLocked();
             }
-            if (otherwise != null) {
-                unlockAll(locks, null);
-                locked = false;
-                return otherwise.fire();
-            }
-            if (timed && clock.nanoTime() - deadline >= 0) {
-                unlockAll(locks, null);
-                locked = false;
-                return timeout.fire();
-            }
-
-            // Pass 2: enqueue one node per case on its channel, all under the locks.
-            Waiter w = new Waiter();
-            Node[] nodes = new Node[channelCases];
-            for (int k = 0; k < channelCases; k++) {
-                SelectCase<? extends R> c = cases[caseIndex[k]];
-                Node n = new Node(w, c.chan, c.isSend(), caseIndex[k], c.item);
-                (c.isSend() ? c.chan.sendq : c.chan.recvq).enqueue(n);
-                nodes[k] = n;
-            }
-            unlockAll(locks, null);
-            locked = false;
-
-            boolean rendezvous = true;
-            for (HChan<?> ch : locks) {
-                rendezvous &= ch.capacity() == 0;
-            }
-            Waiter.Outcome outcome = w.await(timed, deadline, clock, rendezvous);
-
-            // Pass 3: dequeue the nodes that did not fire. The fired one was removed by whoever fired it; with a
-            // single channel there is nothing else to remove.
-            if (outcome != Waiter.Outcome.FIRED || locks.length > 1 || nodes.length > 1) {
-                lockAll(locks);
-                try {
-                    for (Node n : nodes) {
-                        n.chan.dequeueLocked(n);
-                    }
-                } finally {
-                    unlockAll(locks, null);
-                }
-            }
+        } finally {
+            WaitSource.unlockAllAndWake(round.sources);
+        }
+        if (mustWait) {
+            Waiter.Outcome outcome = round.await(round.timed(), round.deadline, round.clock, round.spins());
+            round.dequeueRest(outcome);
             switch (outcome) {
                 case INTERRUPTED -> throw new InterruptedException();
-                case TIMED_OUT -> {
-                    return timeout.fire();
-                }
-                case FIRED -> {
-                    Node f = w.fired;
-                    SelectCase<? extends R> c = cases[f.caseIndex];
-                    if (f.isSend) {
-                        if (f.closed) {
-                            throw ChannelClosedException.sendOnClosed();
+                case TIMED_OUT -> round.choose(round.timeout, FIRE, null);
+                case FIRED -> round.chooseFired();
+            }
+        }
+        return round.finish();
+    }
+
+    /** How the chosen case completes once every lock is released. */
+    private static final int FIRE = 0;
+    private static final int DELIVER = 1;
+    private static final int SEND_CLOSED = 2;
+
+    /** One execution of a select: its plan, its waiter, and the case it chose. */
+    private static final class Round<R> extends Waiter {
+        final SelectCase<? extends R>[] cases;
+        SelectCase<? extends R> otherwise;
+        SelectCase<? extends R> timeout;
+        /** Indexes of the cases that have a source, in random poll order. */
+        final int[] order;
+        /** The distinct sources of those cases, sorted by id: the one lock order every select uses. */
+        final WaitSource[] sources;
+        Clock clock;
+        long deadline;
+        private Node[] nodes;
+        private SelectCase<? extends R> chosen;
+        private int how;
+        private Object value;
+
+        /** Phase 1, plan. */
+        Round(SelectCase<? extends R>[] cases) {
+            this.cases = cases;
+            int withSource = 0;
+            for (SelectCase<? extends R> c : cases) {
+                Objects.requireNonNull(c, "select case is null");
+                switch (c.kind) {
+                    case DEFAULT -> {
+                        if (otherwise != null) {
+                            throw new IllegalArgumentException("select may have at most one default case");
                         }
-                        return c.fire();
+                        otherwise = c;
                     }
-                    return c.deliver(f.closed ? HChan.CLOSED : f.item);
+                    case AFTER -> {
+                        if (timeout != null && timeout.clock != c.clock) {
+                            throw new IllegalArgumentException(
+                                    "all timeout cases of one select must use the same clock");
+                        }
+                        if (timeout == null || c.timeoutNanos < timeout.timeoutNanos) {
+                            timeout = c;
+                        }
+                    }
+                    default -> {
+                        if (c.hasSource()) {
+                            withSource++;
+                        }
+                    }
                 }
             }
-            throw new AssertionError(outcome);
-        } finally {
-            if (locked) {
-                unlockAll(locks, null);
+            order = new int[withSource];
+            for (int i = 0, k = 0; i < cases.length; i++) {
+                if (cases[i].hasSource()) {
+                    order[k++] = i;
+                }
             }
+            shuffle(order);
+            sources = lockOrder(cases, order);
+        }
+
+        void startClock() {
+            if (timeout != null) {
+                clock = timeout.clock;
+                deadline = Clock.deadlineAfter(clock.nanoTime(), timeout.timeoutNanos);
+            }
+        }
+
+        boolean timed() {
+            return timeout != null;
+        }
+
+        /** Spin before parking only if every source is a rendezvous (Waiter's essay on spinning). */
+        boolean spins() {
+            for (WaitSource s : sources) {
+                if (!s.spinsBeforeParking()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Phase 2, poll: performs the first ready case in poll order. Call only when holding every source's lock. */
+        boolean pollLocked() {
+            for (int i : order) {
+                SelectCase<? extends R> c = cases[i];
+                switch (c.kind) {
+                    case SEND -> {
+                        int r = ((HChan<?>) c.source).offerLocked(c.item);
+                        if (r != HChan.MUST_WAIT) {
+                            return choose(c, r == HChan.IS_CLOSED ? SEND_CLOSED : FIRE, null);
+                        }
+                    }
+                    case CLAUSE -> {
+                        if (((Selectable<?>) c.source).tryNowLocked(c.item)) {
+                            return choose(c, FIRE, null);
+                        }
+                    }
+                    default -> {
+                        Object v = ((HChan<?>) c.source).pollLocked();
+                        if (v != null) {
+                            return choose(c, DELIVER, v);
+                        }
+                    }
+                }
+            }
+            return false;
+        }
+
+        /** Still phase 2: nothing was ready, so the default case, or an expired timeout. Call only under the locks. */
+        boolean defaultOrExpiredLocked() {
+            if (otherwise != null) {
+                return choose(otherwise, FIRE, null);
+            }
+            if (timeout != null && clock.nanoTime() - deadline >= 0) {
+                return choose(timeout, FIRE, null);
+            }
+            return false;
+        }
+
+        /** Phase 3, enqueue: one node per case, all under the locks. */
+        void enqueueLocked() {
+            nodes = new Node[order.length];
+            for (int k = 0; k < order.length; k++) {
+                SelectCase<? extends R> c = cases[order[k]];
+                Node n = new Node(this, c.source, c.kind == SelectCase.Kind.SEND, order[k], c.item);
+                c.source.enqueueLocked(n);
+                nodes[k] = n;
+            }
+        }
+
+        /**
+         * Phase 4, dequeue the nodes that did not fire. The fired one was removed by whoever fired it; with a single
+         * node there is nothing else to remove.
+         */
+        void dequeueRest(Waiter.Outcome outcome) {
+            if (outcome == Waiter.Outcome.FIRED && nodes.length == 1) {
+                return;
+            }
+            WaitSource.lockAll(sources);
+            try {
+                for (Node n : nodes) {
+                    n.source.dequeueLocked(n);
+                }
+            } finally {
+                WaitSource.unlockAllAndWake(sources);
+            }
+        }
+
+        /** The case a counterpart completed while we were parked. */
+        void chooseFired() {
+            Node f = fired;
+            SelectCase<? extends R> c = cases[f.caseIndex];
+            switch (c.kind) {
+                case SEND -> choose(c, f.closed ? SEND_CLOSED : FIRE, null);
+                case CLAUSE -> choose(c, FIRE, null);
+                default -> choose(c, DELIVER, f.closed ? HChan.CLOSED : f.item);
+            }
+        }
+
+        private boolean choose(SelectCase<? extends R> c, int how, Object value) {
+            this.chosen = c;
+            this.how = how;
+            this.value = value;
+            return true;
+        }
+
+        /** Runs the chosen case's handler; every lock has been released. */
+        R finish() {
+            return switch (how) {
+                case FIRE -> chosen.fire();
+                case DELIVER -> chosen.deliver(value);
+                default -> throw ChannelClosedException.sendOnClosed();
+            };
         }
     }
 
@@ -296,41 +375,24 @@ public final class Select {
         }
     }
 
-    /** The distinct channels of the cases, sorted by id: the one lock order every select uses. */
-    private static HChan<?>[] lockOrder(SelectCase<?>[] cases, int[] caseIndex) {
-        HChan<?>[] order = new HChan<?>[caseIndex.length];
+    /** The distinct sources of the cases at {@code order}, sorted by id. */
+    private static WaitSource[] lockOrder(SelectCase<?>[] cases, int[] order) {
+        WaitSource[] sorted = new WaitSource[order.length];
         int n = 0;
         outer:
-        for (int i : caseIndex) {
-            HChan<?> ch = cases[i].chan;
+        for (int i : order) {
+            WaitSource s = cases[i].source;
             int j = n;
-            while (j > 0 && order[j - 1].id > ch.id) {
+            while (j > 0 && sorted[j - 1].id > s.id) {
                 j--;
             }
-            if (j > 0 && order[j - 1] == ch) {
-                continue outer; // duplicate
+            if (j > 0 && sorted[j - 1] == s) {
+                continue outer; // a second case on the same source
             }
-            System.arraycopy(order, j, order, j + 1, n - j);
-            order[j] = ch;
+            System.arraycopy(sorted, j, sorted, j + 1, n - j);
+            sorted[j] = s;
             n++;
         }
-        return n == order.length ? order : java.util.Arrays.copyOf(order, n);
-    }
-
-    private static void lockAll(HChan<?>[] locks) {
-        for (HChan<?> ch : locks) {
-            ch.lock.lock();
-        }
-    }
-
-    /** Unlocks in reverse order; {@code fired}, if not null, has a deferred wake to deliver after its unlock. */
-    private static void unlockAll(HChan<?>[] locks, HChan<?> fired) {
-        Waiter wake = fired == null ? null : fired.takeDeferredWake();
-        for (int i = locks.length - 1; i >= 0; i--) {
-            locks[i].lock.unlock();
-        }
-        if (wake != null) {
-            wake.wake();
-        }
+        return n == sorted.length ? sorted : Arrays.copyOf(sorted, n);
     }
 }

@@ -9,28 +9,33 @@ import java.util.function.Supplier;
 /**
  * One case of a {@link Select}: what to try, and what to compute if it is the one chosen. Created by
  * {@link ReceiveChannel#onReceive}, {@link ReceiveChannel#onReceiveOrClosed}, {@link SendChannel#onSend},
- * {@link Select#after} and {@link Select#defaultCase}. A case is an immutable description and may be reused in
+ * {@link Select#after}, {@link Select#defaultCase}, and by library types for their own blocking operations
+ * through {@link Selectable} (a semaphore's {@code onAcquire}). A case is an immutable description and may be reused in
  * many selects; its handler runs in the selecting thread, after every channel lock has been released.
  *
  * @param <R> what the handler returns, and so what {@code select} returns when this case fires
  */
 public final class SelectCase<R> {
 
-    enum Kind { RECEIVE, RECEIVE_OR_CLOSED, SEND, AFTER, DEFAULT }
+    enum Kind { RECEIVE, RECEIVE_OR_CLOSED, SEND, CLAUSE, AFTER, DEFAULT }
 
     final Kind kind;
-    /** The channel; {@code null} for AFTER, DEFAULT, and cases on the nil channel (never ready). */
-    final HChan<?> chan;
+    /**
+     * The channel (RECEIVE, RECEIVE_OR_CLOSED, SEND) or {@link Selectable} (CLAUSE); {@code null} for AFTER,
+     * DEFAULT, and never-ready cases (the nil channel).
+     */
+    final WaitSource source;
+    /** The value to send (SEND), or the operation's argument (CLAUSE). */
     final Object item;
     private final Function<Object, ? extends R> onValue;
     private final Supplier<? extends R> onReady;
     final long timeoutNanos;
     final Clock clock;
 
-    private SelectCase(Kind kind, HChan<?> chan, Object item, Function<Object, ? extends R> onValue,
+    private SelectCase(Kind kind, WaitSource source, Object item, Function<Object, ? extends R> onValue,
                        Supplier<? extends R> onReady, long timeoutNanos, Clock clock) {
         this.kind = kind;
-        this.chan = chan;
+        this.source = source;
         this.item = item;
         this.onValue = onValue;
         this.onReady = onReady;
@@ -55,6 +60,11 @@ public final class SelectCase<R> {
         return new SelectCase<>(Kind.SEND, chan, value, null, then, 0, null);
     }
 
+    static <A, R> SelectCase<R> clause(Selectable<A> source, A argument, Supplier<? extends R> then) {
+        Objects.requireNonNull(then, "handler");
+        return new SelectCase<>(Kind.CLAUSE, source, argument, null, then, 0, null);
+    }
+
     static <R> SelectCase<R> after(Duration timeout, Clock clock, Supplier<? extends R> then) {
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(clock, "clock");
@@ -67,13 +77,14 @@ public final class SelectCase<R> {
         return new SelectCase<>(Kind.DEFAULT, null, null, null, then, 0, null);
     }
 
-    /** A receive or send case on Go's nil channel: never ready. */
+    /** A case that is never ready: a receive or send on Go's nil channel, or an impossible clause. */
     static <R> SelectCase<R> never(Kind kind) {
         return new SelectCase<>(kind, null, null, null, null, 0, null);
     }
 
-    boolean isChannelCase() {
-        return chan != null;
+    /** Whether the select must lock {@link #source} and may wait on it. */
+    boolean hasSource() {
+        return source != null;
     }
 
     boolean isSend() {
@@ -88,14 +99,14 @@ public final class SelectCase<R> {
         return onValue.apply(v);
     }
 
-    /** Runs the handler of a send, timeout or default case. */
+    /** Runs the handler of a send, clause, timeout or default case. */
     R fire() {
         return onReady.get();
     }
 
     @Override
     public String toString() {
-        return "SelectCase[" + kind + (chan != null ? " " + chan : kind == Kind.AFTER ? " " + timeoutNanos + "ns" : "")
+        return "SelectCase[" + kind + (source != null ? " " + source : kind == Kind.AFTER ? " " + timeoutNanos + "ns" : "")
                 + "]";
     }
 }

@@ -1,13 +1,13 @@
 package dev.gopatterns.sync;
 
-import dev.gopatterns.chan.Channel;
-import dev.gopatterns.chan.Received;
 import dev.gopatterns.chan.Select;
+import dev.gopatterns.chan.SelectCase;
+import dev.gopatterns.chan.Selectable;
 import dev.gopatterns.context.Context;
 import dev.gopatterns.context.ContextException;
 import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * A weighted semaphore: a pool of {@code size} units from which callers take and return any number at a time.
@@ -18,6 +18,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Compared with {@link java.util.concurrent.Semaphore}: that one's fair mode is also FIFO, but its waits cannot
  * be ended by a {@link Context}, and it does not fail when more units are released than were taken.
  *
+ * <p>An acquire can also be a {@link Select} case, {@link #onAcquire}, beside channel operations and a context's
+ * {@code done()}: "take a slot, or stop when told to quit" in one select, which is how a producer waits for room.
+ *
  * <p>Memory consistency effects: actions in a thread prior to {@code release} happen-before actions following an
  * {@code acquire} that obtains the released units.
  */
@@ -25,8 +28,14 @@ public final class Semaphore {
     /*
      * The algorithm is x/sync/semaphore's: a lock guards `cur` and a FIFO of waiters; release hands units to waiters
      * from the front, stopping at the first one that does not fit (that is what prevents starvation of big
-     * requests). A waiter parks in a select on its own `ready` channel (closed when it is granted) and the context's
-     * done channel.
+     * requests).
+     *
+     * A waiter is a Select ticket (chan.Selectable): acquire is a select over "these units" and the context's done
+     * channel, so waiting costs one select and no channel of its own. Handing units to the front waiter is
+     * Ticket.tryFire under the semaphore's lock: it fails if that select already went another way (its context
+     * ended, it was interrupted, another case fired), and such a ticket is dropped, so units are never granted to
+     * a waiter that has left. Giving up is the select's own dequeue; when the front waiter leaves, the next ones
+     * may fit now, so dequeue hands out units again.
      *
      * Context and grant racing, as in current x/sync: a context that is already done fails the call even if units
      * are free; a grant that lands while the context ends is given back and the call fails with the context's
@@ -34,21 +43,49 @@ public final class Semaphore {
      * policy instead: the grant wins, the caller keeps the units, and the interrupt flag is set again.
      */
 
-    private static final class Waiter {
-        final long n;
-        final Channel<Void> ready = Channel.unbuffered();
+    private final long size;
+    private final Units units = new Units();
+    /** Guarded by units' lock. */
+    private long cur;
+    /** Guarded by units' lock. */
+    private final ArrayDeque<Selectable.Ticket<Long>> waiters = new ArrayDeque<>();
 
-        Waiter(long n) {
-            this.n = n;
+    /** The select source for acquires: all the semaphore's state is guarded by its lock. */
+    private final class Units extends Selectable<Long> {
+        @Override
+        protected boolean tryNow(Long n) {
+            if (size - cur >= n && waiters.isEmpty()) {
+                cur += n;
+                return true;
+            }
+            return false;
+        }
+
+        @Override
+        protected void enqueue(Ticket<Long> ticket) {
+            waiters.addLast(ticket);
+        }
+
+        @Override
+        protected void dequeue(Ticket<Long> ticket) {
+            boolean wasFront = waiters.peekFirst() == ticket;
+            if (waiters.remove(ticket) && wasFront && size > cur) {
+                notifyWaiters(); // the front waiter left: the next ones may fit now
+            }
+        }
+
+        void acquireLock() {
+            lock();
+        }
+
+        void releaseLock() {
+            unlock();
+        }
+
+        <R> SelectCase<R> acquireCase(long n, Supplier<? extends R> then) {
+            return n > size ? never() : selectCase(n, then); // can never be satisfied, as Go's Acquire(n > size)
         }
     }
-
-    private final long size;
-    private final ReentrantLock lock = new ReentrantLock();
-    /** Guarded by lock. */
-    private long cur;
-    /** Guarded by lock. */
-    private final Deque<Waiter> waiters = new ArrayDeque<>();
 
     /** A semaphore with {@code size} units. */
     public Semaphore(long size) {
@@ -72,48 +109,11 @@ public final class Semaphore {
             throw new InterruptedException();
         }
         ctx.throwIfDone(); // done before the call: fail even if units are free (x/sync)
-        Waiter w;
-        lock.lock();
-        try {
-            if (size - cur >= n && waiters.isEmpty()) {
-                cur += n;
-                return;
+        boolean granted = Select.select(units.acquireCase(n, () -> true), ctx.onDone(() -> false));
+        if (!granted || ctx.isDone()) {
+            if (granted) {
+                release(n); // granted, but the context had ended too: "done" means nothing acquired
             }
-            if (n > size) {
-                w = null; // can never be satisfied: just wait for the context to end
-            } else {
-                w = new Waiter(n);
-                waiters.addLast(w);
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (w == null) {
-            Select.select(ctx.onDone(() -> null));
-            ctx.throwIfDone();
-            throw new AssertionError("unreachable");
-        }
-        boolean granted;
-        try {
-            granted = Select.select(w.ready.onReceiveOrClosed(r -> true), ctx.onDone(() -> false));
-        } catch (InterruptedException e) {
-            if (abandon(w)) {
-                throw e;
-            }
-            Thread.currentThread().interrupt(); // granted meanwhile: keep the units, keep the interrupt...
-            if (ctx.isDone()) {
-                release(n); // ...unless the context has ended too: "done" means nothing acquired
-                ctx.throwIfDone();
-            }
-            return;
-        }
-        if (!granted) {
-            if (!abandon(w)) {
-                release(n); // granted just as the context ended: give the units back
-            }
-            ctx.throwIfDone();
-        } else if (ctx.isDone()) {
-            release(n); // granted, but the context had ended too: "done" means nothing acquired
             ctx.throwIfDone();
         }
     }
@@ -124,38 +124,31 @@ public final class Semaphore {
     }
 
     /**
-     * Removes a waiter that gives up. Returns {@code false} if it was granted in the meantime, in which case the
-     * caller owns the units.
+     * A {@link Select} case that takes {@code n} units when it fires, then returns {@code then.get()}. It waits its
+     * turn in the same FIFO as {@link #acquire}; if another case fires first, nothing is taken. With
+     * {@code n > size} it is never ready. Go has no such case (a Go program would acquire in a goroutine and send on
+     * a channel); it is the select form of {@code Acquire}.
+     *
+     * <pre>{@code
+     * boolean admitted = Select.select(
+     *         slots.onAcquire(1, () -> true),
+     *         quit.onReceiveOrClosed(r -> false));
+     * }</pre>
      */
-    private boolean abandon(Waiter w) {
-        lock.lock();
-        try {
-            if (w.ready.tryReceive() instanceof Received.Closed<Void>) {
-                return false; // granted concurrently: the grant wins
-            }
-            boolean wasFront = waiters.peekFirst() == w;
-            waiters.remove(w);
-            if (wasFront && size > cur) {
-                notifyWaiters(); // the front waiter left: the next ones may fit now
-            }
-            return true;
-        } finally {
-            lock.unlock();
-        }
+    public <R> SelectCase<R> onAcquire(long n, Supplier<? extends R> then) {
+        requireUnits(n);
+        Objects.requireNonNull(then, "handler");
+        return units.acquireCase(n, then);
     }
 
     /** Takes {@code n} units only if available at once, and no one is waiting before us. */
     public boolean tryAcquire(long n) {
         requireUnits(n);
-        lock.lock();
+        units.acquireLock();
         try {
-            if (size - cur >= n && waiters.isEmpty()) {
-                cur += n;
-                return true;
-            }
-            return false;
+            return units.tryNow(n);
         } finally {
-            lock.unlock();
+            units.releaseLock();
         }
     }
 
@@ -166,7 +159,7 @@ public final class Semaphore {
      */
     public void release(long n) {
         requireUnits(n);
-        lock.lock();
+        units.acquireLock();
         try {
             if (n > cur) {
                 throw new IllegalStateException("semaphore: released more than held (release " + n + ", held " + cur + ")");
@@ -174,41 +167,43 @@ public final class Semaphore {
             cur -= n;
             notifyWaiters();
         } finally {
-            lock.unlock();
+            units.releaseLock();
         }
     }
 
-    /** Call only when holding lock. */
+    /** Call only when holding units' lock. */
     private void notifyWaiters() {
-        for (Waiter w; (w = waiters.peekFirst()) != null; ) {
-            if (size - cur < w.n) {
+        for (Selectable.Ticket<Long> w; (w = waiters.peekFirst()) != null; ) {
+            long n = w.argument();
+            if (size - cur < n) {
                 // Not enough for the next waiter. Stop here, even if a later, smaller waiter would fit: letting it
                 // jump the queue could starve this one forever.
                 break;
             }
-            cur += w.n;
             waiters.removeFirst();
-            w.ready.close();
+            if (w.tryFire()) {
+                cur += n;
+            } // else: that select already ended another way; drop it and look at the next
         }
     }
 
     /** The units currently taken; for monitoring. */
     public long held() {
-        lock.lock();
+        units.acquireLock();
         try {
             return cur;
         } finally {
-            lock.unlock();
+            units.releaseLock();
         }
     }
 
     /** The number of callers waiting; for monitoring and tests. */
     public int waiting() {
-        lock.lock();
+        units.acquireLock();
         try {
             return waiters.size();
         } finally {
-            lock.unlock();
+            units.releaseLock();
         }
     }
 

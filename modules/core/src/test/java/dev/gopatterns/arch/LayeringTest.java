@@ -43,6 +43,7 @@ class LayeringTest {
             "dev.gopatterns.chan.Received",
             "dev.gopatterns.chan.Select",
             "dev.gopatterns.chan.SelectCase",
+            "dev.gopatterns.chan.Selectable",
             "dev.gopatterns.chan.SendChannel",
             "dev.gopatterns.chan.TryReceived",
             "dev.gopatterns.chan.UncheckedInterruptedException",

@@ -3,6 +3,8 @@ package dev.gopatterns.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gopatterns.chan.Channel;
+import dev.gopatterns.chan.Select;
 import dev.gopatterns.context.CancellableContext;
 import dev.gopatterns.context.Context;
 import dev.gopatterns.context.ContextCanceledException;
@@ -11,6 +13,8 @@ import dev.gopatterns.testkit.Await;
 import dev.gopatterns.testkit.TestThreads;
 import dev.gopatterns.clock.FakeClock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
@@ -168,5 +172,127 @@ class SemaphoreTest {
         assertThat(s.waiting()).isZero();
         s.release(1);
         assertThat(s.tryAcquire(1)).isTrue();
+    }
+
+    // ------------------------------------------------------------------------------ acquire as a select case
+
+    @Test
+    @DisplayName("onAcquire fires at once when units are free, taking them; a select with nothing ready takes its default")
+    void acquireCaseReady() throws Exception {
+        Semaphore s = new Semaphore(2);
+        Channel<String> quit = Channel.unbuffered();
+        assertThat(Select.select(s.onAcquire(2, () -> "admitted"), quit.onReceive(v -> "quit"))).isEqualTo("admitted");
+        assertThat(s.held()).isEqualTo(2);
+        assertThat(Select.selectNow(() -> "full", s.onAcquire(1, () -> "admitted"))).isEqualTo("full");
+        assertThat(s.held()).as("a case that did not fire takes nothing").isEqualTo(2);
+        assertThat(s.waiting()).isZero();
+    }
+
+    @Test
+    @DisplayName("a blocked onAcquire fires when units are released; the other case's channel is left untouched")
+    void acquireCaseWakesOnRelease() throws Exception {
+        Semaphore s = new Semaphore(1);
+        s.acquire(1);
+        Channel<String> other = Channel.make(1);
+        try (TestThreads threads = TestThreads.virtual()) {
+            Future<String> f = threads.submit("selector",
+                    () -> Select.select(s.onAcquire(1, () -> "admitted"), other.onReceive(v -> "other " + v)));
+            Await.until("the select waits in the semaphore's queue", () -> s.waiting() == 1);
+            s.release(1);
+            assertThat(f.get()).isEqualTo("admitted");
+        }
+        assertThat(s.held()).isEqualTo(1);
+        assertThat(s.waiting()).isZero();
+        assertThat(other.trySend("still empty")).isTrue();
+    }
+
+    @Test
+    @DisplayName("when another case fires first, onAcquire takes nothing and leaves the queue, so the next waiter is served")
+    void acquireCaseLoses() throws Exception {
+        Semaphore s = new Semaphore(1);
+        s.acquire(1);
+        Channel<String> quit = Channel.unbuffered();
+        try (TestThreads threads = TestThreads.virtual()) {
+            Future<String> selector = threads.submit("selector",
+                    () -> Select.select(s.onAcquire(1, () -> "admitted"), quit.onReceive(v -> "quit")));
+            Await.until("the select waits", () -> s.waiting() == 1);
+            Future<Void> second = threads.start("second", () -> s.acquire(1));
+            Await.until("a plain acquire waits behind it", () -> s.waiting() == 2);
+            quit.send("stop");
+            assertThat(selector.get()).isEqualTo("quit");
+            s.release(1);
+            second.get(); // served: the select's ticket is gone, it did not keep the units
+        }
+        assertThat(s.held()).isEqualTo(1);
+        assertThat(s.waiting()).isZero();
+    }
+
+    @Test
+    @DisplayName("onAcquire larger than the semaphore is never ready, as Acquire(n > size) in Go")
+    void acquireCaseTooLarge() throws Exception {
+        Semaphore s = new Semaphore(3);
+        assertThat(Select.selectNow(() -> "never", s.onAcquire(4, () -> "admitted"))).isEqualTo("never");
+        assertThat(s.waiting()).isZero();
+        assertThatThrownBy(() -> s.onAcquire(-1, () -> "x")).hasMessage("units must be >= 0, was -1");
+    }
+
+    @Test
+    @DisplayName("select over two semaphores and a channel: exactly one fires per round, units and values are conserved")
+    void exactlyOneCaseStress() throws Exception {
+        Semaphore a = new Semaphore(1); // one unit each and four selectors: they queue and are handed units
+        Semaphore b = new Semaphore(1);
+        Channel<Integer> tokens = Channel.make(4);
+        Channel<Void> quit = Channel.unbuffered();
+        int selectors = 4;
+        int rounds = 5_000;
+        AtomicInteger fromA = new AtomicInteger();
+        AtomicInteger fromB = new AtomicInteger();
+        AtomicInteger fromChannel = new AtomicInteger();
+        AtomicInteger sent = new AtomicInteger();
+        try (TestThreads threads = TestThreads.virtual()) {
+            Future<Void> feeder = threads.start("feeder", () -> {
+                for (int i = 0; ; i++) {
+                    boolean more = Select.select(tokens.onSend(i, () -> true), quit.onReceiveOrClosed(r -> false));
+                    if (!more) {
+                        return;
+                    }
+                    sent.incrementAndGet();
+                }
+            });
+            List<Future<Void>> workers = new ArrayList<>();
+            for (int w = 0; w < selectors; w++) {
+                workers.add(threads.start("selector-" + w, () -> {
+                    for (int i = 0; i < rounds; i++) {
+                        int which = Select.select(
+                                a.onAcquire(1, () -> 0), b.onAcquire(1, () -> 1), tokens.onReceive(v -> 2));
+                        switch (which) {
+                            case 0 -> {
+                                assertThat(a.held()).isEqualTo(1);
+                                fromA.incrementAndGet();
+                                a.release(1);
+                            }
+                            case 1 -> {
+                                assertThat(b.held()).isEqualTo(1);
+                                fromB.incrementAndGet();
+                                b.release(1);
+                            }
+                            default -> fromChannel.incrementAndGet();
+                        }
+                    }
+                }));
+            }
+            for (Future<Void> w : workers) {
+                w.get();
+            }
+            quit.close();
+            feeder.get();
+        }
+        assertThat(fromA.get() + fromB.get() + fromChannel.get()).as("one case per select").isEqualTo(selectors * rounds);
+        assertThat(fromA.get()).as("the semaphore cases fired too").isPositive();
+        assertThat(fromB.get()).isPositive();
+        assertThat(sent.get() - fromChannel.get()).as("every value sent was received or is still buffered")
+                .isEqualTo(tokens.length());
+        assertThat(a.held() + b.held()).isZero();
+        assertThat(a.waiting() + b.waiting()).as("no ticket left behind").isZero();
     }
 }

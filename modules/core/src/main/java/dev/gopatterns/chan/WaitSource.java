@@ -1,0 +1,108 @@
+package dev.gopatterns.chan;
+
+import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Something a {@link Select} can lock and wait on: a channel ({@link HChan}) or a library type's {@link Selectable}.
+ * It owns the lock that guards its state and its queue of waiting {@link Node}s, an id that puts every source in
+ * one global lock order, and the waiters its locked sections completed, which are woken only after the lock is
+ * released (Go's goready after unlock).
+ */
+abstract class WaitSource {
+    private static final AtomicLong IDS = new AtomicLong();
+
+    /** Lock order for select: every select locks its sources by increasing id, so two never deadlock. */
+    final long id = IDS.incrementAndGet();
+    final ReentrantLock lock = new ReentrantLock();
+    /** Guarded by lock: a waiter a locked section completed, to wake after unlocking. */
+    private Waiter deferredWake;
+    /** Guarded by lock: further such waiters, for the rare section that completes several (close, a release). */
+    private ArrayList<Waiter> moreWakes;
+
+    /** Enqueues a select's node for one of its cases on this source. Call only when holding lock. */
+    abstract void enqueueLocked(Node n);
+
+    /** Removes a node of a waiter that gave up or finished elsewhere; a no-op if it is gone. Call only when holding lock. */
+    abstract void dequeueLocked(Node n);
+
+    /** Whether a waiter here should spin before parking: only where every operation is a rendezvous. */
+    boolean spinsBeforeParking() {
+        return false;
+    }
+
+    /** Remembers {@code w} to be woken when the lock is released. Call only when holding lock. */
+    final void deferWake(Waiter w) {
+        if (deferredWake == null) {
+            deferredWake = w;
+        } else {
+            if (moreWakes == null) {
+                moreWakes = new ArrayList<>(2);
+            }
+            moreWakes.add(w);
+        }
+    }
+
+    /** Releases the lock, then unparks whoever the locked section completed. */
+    final void unlockAndWake() {
+        Waiter w = deferredWake;
+        ArrayList<Waiter> more = moreWakes;
+        deferredWake = null;
+        moreWakes = null;
+        lock.unlock();
+        wake(w, more);
+    }
+
+    /**
+     * Releases the locks of {@code sources} (locked in array order) in reverse order, then wakes every waiter their
+     * locked sections completed: no thread is unparked while a lock it may want is still held.
+     */
+    static void unlockAllAndWake(WaitSource[] sources) {
+        Waiter first = null;
+        ArrayList<Waiter> rest = null;
+        for (int i = sources.length - 1; i >= 0; i--) {
+            WaitSource s = sources[i];
+            if (s.deferredWake != null) {
+                if (first == null) {
+                    first = s.deferredWake;
+                } else {
+                    rest = add(rest, s.deferredWake);
+                }
+                if (s.moreWakes != null) {
+                    for (Waiter w : s.moreWakes) {
+                        rest = add(rest, w);
+                    }
+                }
+                s.deferredWake = null;
+                s.moreWakes = null;
+            }
+            s.lock.unlock();
+        }
+        wake(first, rest);
+    }
+
+    /** Locks every source, in array order: the caller passes them sorted by {@link #id}. */
+    static void lockAll(WaitSource[] sources) {
+        for (WaitSource s : sources) {
+            s.lock.lock();
+        }
+    }
+
+    private static ArrayList<Waiter> add(ArrayList<Waiter> list, Waiter w) {
+        ArrayList<Waiter> l = list == null ? new ArrayList<>(2) : list;
+        l.add(w);
+        return l;
+    }
+
+    private static void wake(Waiter w, ArrayList<Waiter> more) {
+        if (w != null) {
+            w.wake();
+        }
+        if (more != null) {
+            for (Waiter m : more) {
+                m.wake();
+            }
+        }
+    }
+}
