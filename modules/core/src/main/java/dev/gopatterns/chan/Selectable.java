@@ -1,5 +1,6 @@
 package dev.gopatterns.chan;
 
+import java.util.concurrent.locks.Condition;
 import java.util.function.Supplier;
 
 /**
@@ -98,6 +99,20 @@ public abstract class Selectable<A> extends WaitSource {
     /** Releases this source's lock, then wakes the selects whose tickets fired while it was held. */
     protected final void unlock() {
         unlockAndWake();
+    }
+
+    /**
+     * A condition of this source's lock, for the type's own threads to wait on (a pool's idle workers). Await it
+     * only when the current locked section has fired no ticket: a fired ticket's select is woken by
+     * {@link #unlock()}, which an {@code await} does not call.
+     */
+    protected final Condition newCondition() {
+        return lock.newCondition();
+    }
+
+    /** Whether the current thread holds this source's lock. */
+    protected final boolean isLockedByCurrentThread() {
+        return lock.isHeldByCurrentThread();
     }
 
     /** Performs the operation for {@code argument} if it can be done now. Called with the lock held. */

@@ -1,0 +1,140 @@
+package dev.gopatterns.pool;
+
+import dev.gopatterns.chan.Channel;
+import dev.gopatterns.chan.ReceiveChannel;
+import dev.gopatterns.context.CancellableContext;
+import dev.gopatterns.context.Context;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A job of a {@link FixedPool}: its task, its state, its result, and its done channel. */
+final class PoolJob<T> implements Job<T> {
+    /*
+     * States: PENDING (accepted or about to be, not started) -> RUNNING -> DONE, or PENDING -> CANCELLED -> DONE.
+     * A CAS out of PENDING decides between a worker starting the job and cancel() ending it unstarted, so a job
+     * never both runs and is handed back. The result is written once, then published by the volatile `result`;
+     * the done channel is created on first demand and closed after the result is set, under the job's monitor,
+     * so a waiter that gets the channel either finds it closed or is woken by the close.
+     */
+    private static final int PENDING = 0;
+    private static final int RUNNING = 1;
+    private static final int CANCELLED = 2;
+    private static final int DONE = 3;
+
+    /** Shared by every job that was already done when asked: a closed channel stays closed. */
+    private static final ReceiveChannel<Void> CLOSED = closedChannel();
+
+    final Task<T> task;
+    private final FixedPool pool;
+    private final AtomicInteger state = new AtomicInteger(PENDING);
+    /** Set by the queue when it accepts the job, under the queue's lock; published by that lock. */
+    long id;
+    /** Set by the queue, under its lock, when it fires this job's submit case only to reject it. */
+    boolean rejected;
+    /** The job's context while it runs; written before the CAS to RUNNING, so cancel() sees it. */
+    private volatile CancellableContext ctx;
+    private volatile Result<T> result;
+    /** Guarded by this. */
+    private Channel<Void> done;
+
+    PoolJob(FixedPool pool, Task<T> task) {
+        this.pool = pool;
+        this.task = task;
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    /** Worker: moves PENDING -> RUNNING with a fresh child of {@code poolCtx}; false if the job was cancelled. */
+    CancellableContext tryStart(Context poolCtx) {
+        CancellableContext c = Context.withCancel(poolCtx);
+        ctx = c;
+        if (state.compareAndSet(PENDING, RUNNING)) {
+            return c;
+        }
+        c.cancel();
+        return null;
+    }
+
+    /** Ends an unstarted job as cancelled; false if it has started or ended. The caller completes it. */
+    boolean tryCancelUnstarted() {
+        return state.compareAndSet(PENDING, CANCELLED);
+    }
+
+    @Override
+    public boolean cancel() {
+        if (tryCancelUnstarted()) {
+            pool.cancelledWhileQueued(this);
+            return true;
+        }
+        CancellableContext c = ctx;
+        if (state.get() == RUNNING && c != null && !c.isDone()) {
+            c.cancel();
+            return true;
+        }
+        return false;
+    }
+
+    /** Sets the result once and wakes everyone waiting. Never call while holding the queue's lock. */
+    void complete(Result<T> r) {
+        state.set(DONE);
+        Channel<Void> ch;
+        synchronized (this) {
+            result = r;
+            ch = done;
+        }
+        if (ch != null) {
+            ch.close();
+        }
+        CancellableContext c = ctx;
+        if (c != null) {
+            c.cancel(); // release the child's registration on the pool's context
+        }
+    }
+
+    @Override
+    public Optional<Result<T>> tryResult() {
+        return Optional.ofNullable(result);
+    }
+
+    @Override
+    public Result<T> result() throws InterruptedException {
+        Result<T> r = result;
+        if (r != null) {
+            return r;
+        }
+        done().receiveOrClosed();
+        return result;
+    }
+
+    @Override
+    public ReceiveChannel<Void> done() {
+        synchronized (this) {
+            if (result != null) {
+                return CLOSED;
+            }
+            if (done == null) {
+                done = Channel.unbuffered();
+            }
+            return done.receiveOnly();
+        }
+    }
+
+    private static ReceiveChannel<Void> closedChannel() {
+        Channel<Void> c = Channel.unbuffered();
+        c.close();
+        return c.receiveOnly();
+    }
+
+    @Override
+    public String toString() {
+        Result<T> r = result;
+        return "Job[" + id + ", " + (r != null ? r : switch (state.get()) {
+            case PENDING -> "waiting";
+            case RUNNING -> "running";
+            default -> "ending";
+        }) + "]";
+    }
+}

@@ -1,0 +1,154 @@
+package dev.gopatterns.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gopatterns.chan.Channel;
+import dev.gopatterns.chan.Select;
+import dev.gopatterns.testkit.HangTimeout;
+import dev.gopatterns.testkit.TestThreads;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A million jobs through pools of random shapes, submitted by every route (submit, trySubmit, onSubmit), with
+ * random cancellation and a shutdown, graceful or immediate, at a random moment, while a sampler checks the
+ * metrics' invariants the whole time. Every job is accounted for exactly once: it ran at most once, and ran if
+ * and only if its result says it may have; every rejected job never ran; the counters add up.
+ * {@code -Dgopatterns.pool.stressJobs=N} changes the total.
+ */
+class PoolStressTest {
+
+    private static final int TOTAL = Integer.getInteger("gopatterns.pool.stressJobs", 1_000_000);
+    private static final int PER_ROUND = 20_000;
+
+    @Test
+    @HangTimeout(seconds = 120)
+    @DisplayName("a million jobs with random cancel and shutdown: every job accounted for exactly once")
+    void everyJobAccountedForOnce() throws Exception {
+        long accepted = 0;
+        long rejected = 0;
+        for (int done = 0; done < TOTAL; done += PER_ROUND) {
+            long[] r = round(Math.min(PER_ROUND, TOTAL - done));
+            accepted += r[0];
+            rejected += r[1];
+        }
+        assertThat(accepted + rejected).isEqualTo(TOTAL);
+        assertThat(accepted).as("most jobs get in").isGreaterThan(TOTAL / 4);
+    }
+
+    /** One pool, {@code jobs} submissions; returns {accepted, rejected}. */
+    private long[] round(int jobs) throws Exception {
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        int producers = 1 + rnd.nextInt(3);
+        int perProducer = jobs / producers;
+        int total = perProducer * producers;
+        int shutdownAt = rnd.nextInt(total + total / 4); // sometimes never: close() then drains
+        boolean immediate = rnd.nextBoolean();
+        WorkerPool pool = WorkerPool.builder().workers(1 + rnd.nextInt(4)).queueCapacity(rnd.nextInt(17)).build();
+        AtomicIntegerArray ran = new AtomicIntegerArray(total);
+        ConcurrentLinkedQueue<Object[]> outcomes = new ConcurrentLinkedQueue<>(); // {index, Job or Rejected}
+        AtomicLong submitted = new AtomicLong();
+        AtomicBoolean sampling = new AtomicBoolean(true);
+        Channel<Void> never = Channel.unbuffered();
+        try (TestThreads threads = TestThreads.virtual()) {
+            Future<Long> sampler = threads.submit("sampler", () -> {
+                long samples = 0;
+                while (sampling.get()) {
+                    pool.metrics().checkInvariants();
+                    samples++;
+                }
+                return samples;
+            });
+            List<Future<Void>> work = new ArrayList<>();
+            for (int p = 0; p < producers; p++) {
+                int base = p * perProducer;
+                work.add(threads.start("producer-" + p, () -> {
+                    ThreadLocalRandom r = ThreadLocalRandom.current();
+                    for (int i = base; i < base + perProducer; i++) {
+                        int index = i;
+                        Task<Integer> task = ctx -> {
+                            ran.incrementAndGet(index);
+                            if (index % 97 == 0) {
+                                throw new IllegalStateException("job " + index + " fails");
+                            }
+                            return index;
+                        };
+                        if (submitted.incrementAndGet() == shutdownAt) {
+                            if (immediate) {
+                                pool.shutdownNow();
+                            } else {
+                                pool.shutdown();
+                            }
+                        }
+                        Object outcome;
+                        try {
+                            outcome = switch (r.nextInt(3)) {
+                                case 0 -> pool.submit(task);
+                                case 1 -> pool.trySubmit(task);
+                                default -> Select.select(pool.onSubmit(task, j -> j),
+                                        never.onReceiveOrClosed(x -> null));
+                            };
+                        } catch (RejectedException e) {
+                            outcome = new Submission.Rejected<Integer>(e.reason());
+                        }
+                        if (outcome instanceof Submission.Accepted<?>(var job)) {
+                            outcome = job;
+                        }
+                        if (outcome instanceof Job<?> job && r.nextInt(50) == 0) {
+                            job.cancel();
+                        }
+                        outcomes.add(new Object[] {index, outcome});
+                    }
+                }));
+            }
+            for (Future<Void> f : work) {
+                f.get();
+            }
+            pool.close();
+            sampling.set(false);
+            assertThat(sampler.get()).isPositive();
+        }
+        long accepted = 0;
+        long rejected = 0;
+        long mayHaveRun = 0;
+        for (Object[] o : outcomes) {
+            int index = (Integer) o[0];
+            int runs = ran.get(index);
+            assertThat(runs).as("job %d ran at most once", index).isLessThanOrEqualTo(1);
+            if (o[1] instanceof Job<?> job) {
+                accepted++;
+                Result<?> result = job.tryResult().orElseThrow(() -> new AssertionError("job " + index + " never ended"));
+                switch (result) {
+                    case Result.Ok<?>(var v) -> assertThat(runs).as("job %d Ok", index).isEqualTo(1);
+                    case Result.Failed<?>(var e) -> assertThat(runs).as("job %d Failed", index).isEqualTo(1);
+                    case Result.Cancelled<?>(var cause, var started) -> {
+                        if (!started) {
+                            assertThat(runs).as("job %d cancelled before starting never ran", index).isZero();
+                        }
+                    }
+                }
+                mayHaveRun += runs;
+            } else {
+                assertThat(o[1]).isInstanceOf(Submission.Rejected.class);
+                assertThat(runs).as("rejected job %d never ran", index).isZero();
+                rejected++;
+            }
+        }
+        assertThat(accepted + rejected).isEqualTo(total);
+        PoolMetrics m = pool.metrics().checkInvariants();
+        assertThat(m.submitted()).isEqualTo(accepted);
+        assertThat(m.completed()).as("every accepted job ended").isEqualTo(accepted);
+        assertThat(m.waiting() + m.running()).isZero();
+        assertThat(m.succeeded() + m.failed()).isLessThanOrEqualTo(mayHaveRun);
+        assertThat(m.rejected()).isEqualTo(rejected);
+        return new long[] {accepted, rejected + (jobs - total)};
+    }
+}
