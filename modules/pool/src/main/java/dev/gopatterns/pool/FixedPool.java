@@ -79,6 +79,13 @@ final class FixedPool implements WorkerPool {
         Objects.requireNonNull(callerCtx, "ctx");
         PoolJob<T> job = newJob(task);
         callerCtx.throwIfDone();
+        Submission.Reason refused = queue.tryOffer(job, false);
+        if (refused == null) {
+            return job; // the common case: room now, no select needed
+        }
+        if (refused == Submission.Reason.SHUT_DOWN) {
+            throw new RejectedException(refused);
+        }
         boolean accepted = Select.select(queue.offerCase(job, () -> true), callerCtx.onDone(() -> false));
         if (!accepted) {
             callerCtx.throwIfDone();
@@ -89,7 +96,7 @@ final class FixedPool implements WorkerPool {
     @Override
     public <T> Submission<T> trySubmit(Task<T> task) {
         PoolJob<T> job = newJob(task);
-        Submission.Reason refused = queue.tryOffer(job);
+        Submission.Reason refused = queue.tryOffer(job, true);
         return refused == null ? new Submission.Accepted<>(job) : new Submission.Rejected<>(refused);
     }
 
@@ -108,8 +115,9 @@ final class FixedPool implements WorkerPool {
 
     private void work() {
         try {
-            for (PoolJob<?> job; (job = queue.take()) != null; ) {
-                run(job);
+            Result<?> previous = null;
+            for (PoolJob<?> job; (job = queue.take(previous)) != null; ) {
+                previous = run(job);
             }
         } finally {
             if (workersLeft.decrementAndGet() == 0) {
@@ -122,21 +130,24 @@ final class FixedPool implements WorkerPool {
         }
     }
 
-    private <T> void run(PoolJob<T> job) {
+    /**
+     * Runs a job the queue counted as running; returns its result for the queue to count with the next take, or
+     * null if the job turned out never to have started (already counted).
+     */
+    private <T> Result<T> run(PoolJob<T> job) {
         if (ctx.isDone()) { // shut down immediately, or the parent ended: queued jobs do not start
             if (job.tryCancelUnstarted()) {
                 Result<T> r = new Result.Cancelled<>(ctx.err().orElseThrow(), false);
-                queue.finished(r);
                 job.complete(r);
-            } else {
-                queue.neverStarted();
+                return r;
             }
-            return;
+            queue.neverStarted();
+            return null;
         }
         CancellableContext jobCtx = job.tryStart(ctx);
         if (jobCtx == null) {
             queue.neverStarted(); // its handle cancelled it while it was queued, and completes it
-            return;
+            return null;
         }
         Result<T> r;
         try {
@@ -146,8 +157,8 @@ final class FixedPool implements WorkerPool {
         } catch (Throwable t) {
             r = new Result.Failed<>(t);
         }
-        queue.finished(r);
         job.complete(r);
+        return r;
     }
 
     /** Called by a job's handle that cancelled it before it started. */

@@ -60,16 +60,22 @@ final class JobQueue extends Selectable<PoolJob<?>> {
         });
     }
 
-    /** Accepts {@code job} if there is room now; returns null if accepted, else why not. */
-    Submission.Reason tryOffer(PoolJob<?> job) {
+    /**
+     * Accepts {@code job} if there is room now and nobody waits before it; returns null if accepted, else why not.
+     * A refusal after shutdown is always counted as a rejection; a full queue only if {@code countFull} (a blocking
+     * submit that goes on to wait is not rejected).
+     */
+    Submission.Reason tryOffer(PoolJob<?> job, boolean countFull) {
         lock();
         try {
             if (shutdown) {
                 rejectedCount++;
                 return Submission.Reason.SHUT_DOWN;
             }
-            if (!hasRoom()) {
-                rejectedCount++;
+            if (!hasRoom() || !submitters.isEmpty()) {
+                if (countFull) {
+                    rejectedCount++;
+                }
                 return Submission.Reason.QUEUE_FULL;
             }
             accept(job);
@@ -141,12 +147,17 @@ final class JobQueue extends Selectable<PoolJob<?>> {
     // ----------------------------------------------------------------------------------------- worker side
 
     /**
-     * The next job, counted as running from the moment it leaves the queue; or null once the queue is shut down
-     * and empty. If the worker then finds the job cancelled, it calls {@link #neverStarted}.
+     * Counts the worker's previous job as finished with {@code previous} (if not null), then returns the next job,
+     * counted as running from the moment it leaves the queue; or null once the queue is shut down and empty. One
+     * locked section for both, so a busy worker takes the lock once per job. If the worker then finds the job
+     * cancelled, it calls {@link #neverStarted}.
      */
-    PoolJob<?> take() {
+    PoolJob<?> take(Result<?> previous) {
         lock();
         try {
+            if (previous != null) {
+                countFinished(previous);
+            }
             for (;;) {
                 PoolJob<?> job = items.pollFirst();
                 if (job != null) {
@@ -190,18 +201,13 @@ final class JobQueue extends Selectable<PoolJob<?>> {
         }
     }
 
-    /** Counts a finished job. */
-    void finished(Result<?> r) {
-        lock();
-        try {
-            running--;
-            switch (r) {
-                case Result.Ok<?> ok -> succeeded++;
-                case Result.Failed<?> f -> failed++;
-                case Result.Cancelled<?> c -> cancelled++;
-            }
-        } finally {
-            unlock();
+    /** Counts a finished job. Call only under the lock. */
+    private void countFinished(Result<?> r) {
+        running--;
+        switch (r) {
+            case Result.Ok<?> ok -> succeeded++;
+            case Result.Failed<?> f -> failed++;
+            case Result.Cancelled<?> c -> cancelled++;
         }
     }
 
