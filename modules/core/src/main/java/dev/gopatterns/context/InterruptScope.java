@@ -24,10 +24,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <h2>Guarantees</h2>
  * <ul>
- *   <li>A thread inside the scope (between {@link #enter()} and {@link Entry#close()}) is interrupted exactly once if
- *       the context is done while it is inside. If the context is already done when the thread enters, {@code enter}
- *       interrupts it itself: there is no moment at which a task runs in a done context without its interrupt,
- *       whatever the order in which the task's thread starts and the context is cancelled.
+ *   <li>A thread inside the scope (between {@link #enter()} and {@link Entry#close()}) is interrupted exactly once
+ *       if a {@code cancel} of the context returns while it is inside, or if it enters after the context is done
+ *       (then {@code enter} interrupts it itself): whatever the order in which a task's thread starts and the
+ *       context is cancelled, it is never left blocking in a done context. (A thread that sees the context done
+ *       and leaves while the cancelling thread has not yet reached it may leave uninterrupted: it is gone before
+ *       the interrupt would have been of use.)
  *   <li>Cancelling the context interrupts every thread inside before {@code cancel} returns (the interrupts are sent
  *       from the cancelling thread; the interrupted threads still have to notice).
  *   <li>{@link Entry#close()} clears an interrupt the scope delivered and the task did not consume, so a thread that

@@ -41,7 +41,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>{@link #close()} always waits for every task. Closing without a successful {@code await} (the owner is
  *       leaving early, by an exception or a return) first cancels the context, which interrupts every task, in
  *       whatever state it is: running, blocked, or not yet started by the scheduler. So an exception in the owner
- *       cannot leak running tasks, and nothing outlives the {@code try} block.
+ *       cannot leak running tasks, and nothing outlives the {@code try} block. Failures caused by that
+ *       cancellation are not reported; if the context had already ended before {@code close} (its parent was
+ *       cancelled), the tasks' context failures are the group's failure, and {@code close} reports the first.
  *   <li>{@link #go} and {@link #tryGo} may be called from any thread, the group's own tasks included. Each call
  *       either starts its task, which {@code close} then waits for, or throws "errgroup: go on a closed group":
  *       a call racing {@code close} is never half-accepted.
@@ -82,7 +84,10 @@ public final class ErrGroup implements AutoCloseable {
     private boolean awaited;
     /** Guarded by lock (read without it for a fast first check). */
     private volatile boolean closed;
-    /** Set when close() cancels the tasks itself: failures caused by that cancellation are not errors. */
+    /**
+     * Set when close() is the one that cancels the group's context: failures caused by that cancellation are not
+     * errors. If the context had already ended (the parent, a first failure), close leaves it unset.
+     */
     private volatile boolean cancelledByClose;
     /** The failure await last reported; close does not report it again. Owner thread only. */
     private Throwable reported;
@@ -262,7 +267,9 @@ public final class ErrGroup implements AutoCloseable {
             lock.unlock();
         }
         if (!wasAwaited) {
-            cancelledByClose = true;
+            // Failures caused by a cancellation that close makes are not task failures; a cancellation that came
+            // before (the parent's, or a first failure's) is the group's business and is reported as usual.
+            cancelledByClose = !ctx.isDone();
             ctx.cancel(); // the interrupt scope interrupts every task inside it, and every task that enters later
         }
         boolean interrupted = false;

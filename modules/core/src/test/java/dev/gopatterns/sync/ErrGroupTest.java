@@ -233,6 +233,19 @@ class ErrGroupTest {
     }
 
     @Test
+    @DisplayName("close does not excuse a cancellation it did not make: a parent's cancel is reported as the failure")
+    void parentCancelReportedAtClose() throws Exception {
+        for (int i = 0; i < 200; i++) { // no latch: the task may fail before, during or after close
+            CancellableContext parent = Context.withCancel(Context.background());
+            ErrGroup g = ErrGroup.withContext(parent);
+            g.go(() -> Channel.unbuffered().receive());
+            parent.cancel();
+            assertThatThrownBy(g::close).isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(ContextCanceledException.class);
+        }
+    }
+
+    @Test
     @DisplayName("go on a closed group fails naming the rule")
     void closedGroup() throws Exception {
         ErrGroup g = ErrGroup.create();
