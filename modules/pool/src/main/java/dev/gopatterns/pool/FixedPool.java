@@ -2,6 +2,7 @@ package dev.gopatterns.pool;
 
 import dev.gopatterns.chan.Select;
 import dev.gopatterns.chan.SelectCase;
+import dev.gopatterns.chan.UncheckedInterruptedException;
 import dev.gopatterns.context.CancellableContext;
 import dev.gopatterns.context.Context;
 import dev.gopatterns.context.ContextException;
@@ -20,9 +21,15 @@ import java.util.function.Function;
 final class FixedPool implements WorkerPool {
     /*
      * A worker loops: take a job (the queue counts it running), start it (a CAS that loses to a cancel of a queued
-     * job), run it under Context.call with a fresh child of the pool's context (so job.cancel() and shutdownNow
-     * interrupt exactly that job's thread, and the interrupt is cleared before the next job), count it, complete
-     * its handle. A job that throws becomes Failed and the worker goes on: nothing a job does ends its worker.
+     * job), run it with a fresh cancellable context, count it, complete its handle. A job that throws becomes
+     * Failed and the worker goes on: nothing a job does ends its worker.
+     *
+     * A job's context carries the pool's values but is not registered as a child of the pool's context: that
+     * registration (and a Context.call hook per job) took two contended locks and a dozen allocations per job.
+     * Instead the pool cancels running jobs itself: shutdownNow cancels the pool's context, then sweeps the
+     * workers and cancels the job each one is running; a worker, after it publishes its current job, checks the
+     * pool's context, so a job starting during the sweep is caught by one side or the other (volatile write then
+     * read on both sides). Interrupts go through the worker's claim (Worker), exactly once per job.
      *
      * The pool's context ends at shutdownNow, when the parent ends (a watcher registered with Context.afterFunc
      * then shuts the pool down immediately), or when the last worker exits. The watcher is counted in `live`, so
@@ -35,8 +42,11 @@ final class FixedPool implements WorkerPool {
     private final String name;
     private final int workerCount;
     private final CancellableContext ctx;
+    /** The parent of every job's context: the pool's values and clock, without its cancellation. */
+    private final Context jobParent;
     private final JobQueue queue;
     private final List<Thread> threads;
+    private final List<Worker> workers;
     /** The workers and the parent watcher: counted down as each ends (the watcher: or is stopped unrun). */
     private final CountDownLatch live;
     private final AtomicInteger workersLeft;
@@ -47,6 +57,7 @@ final class FixedPool implements WorkerPool {
         this.name = b.name;
         this.workerCount = b.workers;
         this.ctx = Context.withCancel(b.parent);
+        this.jobParent = Context.withoutCancel(ctx);
         int capacity = b.queueCapacity >= 0 ? b.queueCapacity : 4 * b.workers;
         this.queue = new JobQueue(capacity, b.workers);
         this.workersLeft = new AtomicInteger(b.workers);
@@ -61,14 +72,19 @@ final class FixedPool implements WorkerPool {
             }
         });
         List<Thread> started = new ArrayList<>(b.workers);
+        List<Worker> made = new ArrayList<>(b.workers);
         for (int i = 0; i < b.workers; i++) {
-            Thread t = factory.newThread(this::work);
+            Worker w = new Worker();
+            Thread t = factory.newThread(() -> work(w));
             if (t == null) {
                 throw new IllegalStateException("pool: the thread factory returned null");
             }
+            w.thread = t;
             started.add(t);
+            made.add(w);
         }
         this.threads = List.copyOf(started);
+        this.workers = List.copyOf(made);
         threads.forEach(Thread::start);
     }
 
@@ -113,11 +129,11 @@ final class FixedPool implements WorkerPool {
 
     // -------------------------------------------------------------------------------------------- workers
 
-    private void work() {
+    private void work(Worker w) {
         try {
             Result<?> previous = null;
             for (PoolJob<?> job; (job = queue.take(previous)) != null; ) {
-                previous = run(job);
+                previous = run(job, w);
             }
         } finally {
             if (workersLeft.decrementAndGet() == 0) {
@@ -134,7 +150,7 @@ final class FixedPool implements WorkerPool {
      * Runs a job the queue counted as running; returns its result for the queue to count with the next take, or
      * null if the job turned out never to have started (already counted).
      */
-    private <T> Result<T> run(PoolJob<T> job) {
+    private <T> Result<T> run(PoolJob<T> job, Worker w) {
         if (ctx.isDone()) { // shut down immediately, or the parent ended: queued jobs do not start
             if (job.tryCancelUnstarted()) {
                 Result<T> r = new Result.Cancelled<>(ctx.err().orElseThrow(), false);
@@ -144,21 +160,39 @@ final class FixedPool implements WorkerPool {
             queue.neverStarted();
             return null;
         }
-        CancellableContext jobCtx = job.tryStart(ctx);
+        CancellableContext jobCtx = job.tryStart(jobParent, w);
         if (jobCtx == null) {
             queue.neverStarted(); // its handle cancelled it while it was queued, and completes it
             return null;
         }
+        w.enter(job);
+        // A cancel between the start and enter() found no job on this worker to interrupt, and shutdownNow's sweep
+        // may have passed it: so look again, now that the job is published (each side writes, then reads the
+        // other's variable, so at least one of them sees the other).
+        if (ctx.isDone()) {
+            jobCtx.cancel();
+        }
+        if (jobCtx.isDone()) {
+            w.interrupt(job);
+        }
         Result<T> r;
         try {
-            r = new Result.Ok<>(Context.call(jobCtx, () -> job.task.run(jobCtx)));
-        } catch (ContextException e) {
-            r = jobCtx.isDone() ? new Result.Cancelled<>(e, true) : new Result.Failed<>(e);
+            r = new Result.Ok<>(job.task.run(jobCtx));
         } catch (Throwable t) {
-            r = new Result.Failed<>(t);
+            r = jobCtx.isDone() && isCancellation(t)
+                    ? new Result.Cancelled<>(jobCtx.err().orElseThrow(), true)
+                    : new Result.Failed<>(t);
+        } finally {
+            w.leave(job);
         }
         job.complete(r);
         return r;
+    }
+
+    /** An exception by which a job reports that it stopped because its context ended. */
+    private static boolean isCancellation(Throwable t) {
+        return t instanceof InterruptedException || t instanceof UncheckedInterruptedException
+                || t instanceof ContextException;
     }
 
     /** Called by a job's handle that cancelled it before it started. */
@@ -185,7 +219,13 @@ final class FixedPool implements WorkerPool {
             return List.of();
         }
         List<PoolJob<?>> drained = queue.shutdownAndDrain();
-        ctx.cancel(); // running jobs are interrupted through their contexts
+        ctx.cancel();
+        for (Worker w : workers) { // the running jobs: cancel their contexts and interrupt them
+            PoolJob<?> running = w.current();
+            if (running != null) {
+                running.cancelRunning();
+            }
+        }
         Throwable cause = ctx.err().orElseThrow();
         for (PoolJob<?> job : drained) {
             completeCancelled(job, cause);

@@ -33,6 +33,8 @@ final class PoolJob<T> implements Job<T> {
     boolean rejected;
     /** The job's context while it runs; written before the CAS to RUNNING, so cancel() sees it. */
     private volatile CancellableContext ctx;
+    /** The worker running the job; written before the CAS to RUNNING. */
+    private volatile Worker worker;
     private volatile Result<T> result;
     /** Guarded by this. */
     private Channel<Void> done;
@@ -47,10 +49,14 @@ final class PoolJob<T> implements Job<T> {
         return id;
     }
 
-    /** Worker: moves PENDING -> RUNNING with a fresh child of {@code poolCtx}; false if the job was cancelled. */
-    CancellableContext tryStart(Context poolCtx) {
-        CancellableContext c = Context.withCancel(poolCtx);
+    /**
+     * Worker: moves PENDING -> RUNNING with a fresh cancellable child of {@code parent} (the pool's values, not its
+     * cancellation: the pool cancels running jobs itself); null if the job was cancelled while queued.
+     */
+    CancellableContext tryStart(Context parent, Worker w) {
+        CancellableContext c = Context.withCancel(parent);
         ctx = c;
+        worker = w;
         if (state.compareAndSet(PENDING, RUNNING)) {
             return c;
         }
@@ -69,12 +75,21 @@ final class PoolJob<T> implements Job<T> {
             pool.cancelledWhileQueued(this);
             return true;
         }
+        return state.get() == RUNNING && cancelRunning();
+    }
+
+    /** Cancels the running job's context and interrupts its worker, if it still runs this job. */
+    boolean cancelRunning() {
         CancellableContext c = ctx;
-        if (state.get() == RUNNING && c != null && !c.isDone()) {
-            c.cancel();
-            return true;
+        if (c == null || c.isDone()) {
+            return false;
         }
-        return false;
+        c.cancel();
+        Worker w = worker;
+        if (w != null) {
+            w.interrupt(this);
+        }
+        return true;
     }
 
     /** Sets the result once and wakes everyone waiting. Never call while holding the queue's lock. */
