@@ -34,9 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * virtual thread plus the scope's bookkeeping; for the pools, a {@code FutureTask} and a trip through the pool's
  * queue. The implementations are listed in {@link FanOut}:
  * <ul>
- *   <li>{@code ErrGroup} against {@code WaitGroup.go} is the price of the group's guarantees: each task runs under
- *       {@code Context.call} (it registers an interrupt hook with the group's context, and removes it), is recorded
- *       in the set of running threads, and reports its failure.
+ *   <li>{@code ErrGroup} against {@code WaitGroup.go} is the price of the group's guarantees: each task enters and
+ *       leaves the group's {@code InterruptScope} (one hook on the group's context for all tasks, and a set
+ *       insertion and removal per task), the group's lock counts it, and it reports its failure.
  *   <li>{@code ErrGroup:limit=8} adds a token channel: {@code go} blocks while 8 tasks are active, so the spawning
  *       thread and the tasks take turns. Compare it with {@code fixedThreadPool:8}, the executor way of running at
  *       most 8 at a time.
