@@ -3,6 +3,9 @@
 //
 //	Channels_01_PingPong   <->  BenchmarkPingPong     ns per round trip (two hand-offs)
 //	Channels_02_Throughput <->  BenchmarkThroughput   ns per value, one producer and one consumer
+//	Channels_04_FanOut     <->  BenchmarkFanOut       ns per value, 1 producer -> 4 workers -> 1 collector
+//	Channels_05_Pipeline   <->  BenchmarkPipeline     ns per value through 3 stages (2 channels)
+//	Channels_06_SelectMerge <-> BenchmarkSelectMerge  ns per value, 2 producers, 1 consumer selecting over both
 //
 // Each sub-benchmark is named cap=N after the channel's capacity, like the Java "gopatterns:N" parameter.
 // Goroutines are the counterpart of the Java "virtual" rows: user-mode threads multiplexed on GOMAXPROCS OS threads
@@ -19,6 +22,7 @@ package chanbench
 
 import (
 	"fmt"
+	"sync"
 	"testing"
 )
 
@@ -73,6 +77,121 @@ func BenchmarkThroughput(b *testing.B) {
 			}
 			if expected != n {
 				b.Fatalf("received %d values, sent %d", expected, n)
+			}
+		})
+	}
+}
+
+// BenchmarkFanOut sends b.N values from one producer to four workers over one channel, and from the workers to one
+// collector over another (1 -> 4 -> 1); one op is one value through both channels. The collector checks that every
+// value arrives exactly once (the order across workers is not defined).
+func BenchmarkFanOut(b *testing.B) {
+	const workers = 4
+	for _, capacity := range []int{0, 16} {
+		b.Run(fmt.Sprintf("cap=%d", capacity), func(b *testing.B) {
+			in := make(chan int, capacity)
+			out := make(chan int, capacity)
+			n := b.N
+			seen := make([]bool, n)
+			b.ResetTimer()
+			go func() {
+				for i := 0; i < n; i++ {
+					in <- i
+				}
+				close(in)
+			}()
+			var wg sync.WaitGroup
+			for w := 0; w < workers; w++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for v := range in {
+						out <- v
+					}
+				}()
+			}
+			for i := 0; i < n; i++ {
+				v := <-out
+				if v < 0 || v >= n || seen[v] {
+					b.Fatalf("value %d received twice or never sent", v)
+				}
+				seen[v] = true
+			}
+			b.StopTimer()
+			wg.Wait() // nothing outlives the benchmark
+		})
+	}
+}
+
+// BenchmarkPipeline passes b.N values through three stages (source, map, sink) connected by two channels; one op
+// is one value through all three. The sink checks that value i arrives i-th, mapped.
+func BenchmarkPipeline(b *testing.B) {
+	for _, capacity := range []int{0, 16} {
+		b.Run(fmt.Sprintf("cap=%d", capacity), func(b *testing.B) {
+			a := make(chan int, capacity)
+			c := make(chan int, capacity)
+			n := b.N
+			b.ResetTimer()
+			go func() {
+				for i := 0; i < n; i++ {
+					a <- i
+				}
+				close(a)
+			}()
+			go func() {
+				for v := range a {
+					c <- v + 1
+				}
+				close(c)
+			}()
+			expected := 0
+			for v := range c {
+				if v != expected+1 {
+					b.Fatalf("expected %d at position %d, received %d", expected+1, expected, v)
+				}
+				expected++
+			}
+			if expected != n {
+				b.Fatalf("received %d values, sent %d", expected, n)
+			}
+		})
+	}
+}
+
+// BenchmarkSelectMerge has two producers, each with its own channel, and one consumer that takes whichever value is
+// ready with a two-case select; one op is one value received. The consumer checks each producer's order.
+func BenchmarkSelectMerge(b *testing.B) {
+	for _, capacity := range []int{0, 16} {
+		b.Run(fmt.Sprintf("cap=%d", capacity), func(b *testing.B) {
+			ca := make(chan int, capacity)
+			cb := make(chan int, capacity)
+			half := b.N / 2
+			n := 2 * half
+			b.ResetTimer()
+			go func() {
+				for i := 0; i < half; i++ {
+					ca <- i
+				}
+			}()
+			go func() {
+				for i := half; i < n; i++ {
+					cb <- i
+				}
+			}()
+			nextA, nextB := 0, half
+			for i := 0; i < n; i++ {
+				select {
+				case v := <-ca:
+					if v != nextA {
+						b.Fatalf("from a: expected %d, received %d", nextA, v)
+					}
+					nextA++
+				case v := <-cb:
+					if v != nextB {
+						b.Fatalf("from b: expected %d, received %d", nextB, v)
+					}
+					nextB++
+				}
 			}
 		})
 	}

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Turns JMH's JSON results of the Sync_ benchmarks (and, optionally, the Go twin's `go test -bench` output) into
-Markdown tables and SVG bar charts: the sync counterpart of plot_results.py, whose formatting and SVG code it reuses.
+Markdown tables and SVG bar charts: the sync counterpart of plot_results.py, sharing its formatting and SVG code through benchlib.py.
 
 Dependency-free: Python 3.8+ standard library only.
 
@@ -30,7 +30,7 @@ from collections import OrderedDict
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True  # no __pycache__ beside the scripts in the source tree
-import plot_results as pr  # noqa: E402  (the shared formatting and SVG code)
+import benchlib as pr  # noqa: E402  (the shared formatting and SVG code)
 
 REPO = pr.REPO
 PKG = "dev.gopatterns.jmh."

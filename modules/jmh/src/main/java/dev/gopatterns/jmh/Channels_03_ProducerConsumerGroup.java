@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Timeout;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * One producer and one consumer on JMH's own (platform) threads, in JMH's asymmetric {@code @Group} style
@@ -27,8 +28,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * within the noise, and this benchmark is the check that the harness does not distort them. For an unbuffered one,
  * each call includes waiting for the other side.
  *
- * <p><b>Why only platform threads:</b> JMH's threads are platform threads; putting the work on virtual threads needs
- * the batch harness of {@link Channels_02_Throughput}.
+ * <p><b>Two groups, two kinds of thread:</b> {@code handoff} runs on JMH's default executor, platform threads.
+ * {@code handoffVirtual} is the same pair of methods in a fork started with {@code -Djmh.executor=VIRTUAL}: JMH 1.37
+ * then creates its worker threads with {@code Thread.ofVirtual()} (its {@code BenchmarkHandler.ExecutorType.VIRTUAL},
+ * a fixed pool over a virtual-thread factory), so the sender and the receiver are virtual threads on the JDK's
+ * default scheduler. A setup check fails the run if a group's worker is not the kind of thread its name promises.
+ * These rows are the cross-check of the virtual rows of {@link Channels_02_Throughput}, whose workers are virtual
+ * threads of {@link ThreadPair}: the same quantity without that harness. (The JMH control thread stays a platform
+ * thread; it only starts and stops iterations.)
  *
  * <p><b>The end of an iteration:</b> the producer and the consumer never make exactly the same number of calls,
  * so when JMH ends an iteration one of them is usually blocked: in {@code send} on a full (or unbuffered) channel,
@@ -41,6 +48,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * next one.
  *
  * <p>How to run: {@code java -jar modules/jmh/target/benchmarks.jar Channels_03 -p channel=gopatterns:1024}
+ * (add {@code .handoffVirtual} to the pattern for the virtual-thread group only)
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -62,7 +70,12 @@ public class Channels_03_ProducerConsumerGroup {
     private final Integer item = 42;
 
     @Setup(Level.Iteration)
-    public void makeChannel() {
+    public void makeChannel(BenchmarkParams params) {
+        boolean wantVirtual = params.getBenchmark().endsWith("Virtual");
+        if (Thread.currentThread().isVirtual() != wantVirtual) {
+            throw new IllegalStateException(params.getBenchmark() + " must run on " + (wantVirtual ? "virtual" : "platform")
+                    + " threads but runs on " + Thread.currentThread() + " (is -Djmh.executor=VIRTUAL passed to its fork?)");
+        }
         ch = Conduit.make(channel);
     }
 
@@ -77,6 +90,22 @@ public class Channels_03_ProducerConsumerGroup {
     @Group("handoff")
     @GroupThreads(1)
     public Integer receive() throws InterruptedException {
+        return ch.receive();
+    }
+
+    @Benchmark
+    @Group("handoffVirtual")
+    @GroupThreads(1)
+    @Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Djmh.executor=VIRTUAL"})
+    public void sendVirtual() throws InterruptedException {
+        ch.send(item);
+    }
+
+    @Benchmark
+    @Group("handoffVirtual")
+    @GroupThreads(1)
+    @Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Djmh.executor=VIRTUAL"})
+    public Integer receiveVirtual() throws InterruptedException {
         return ch.receive();
     }
 }
