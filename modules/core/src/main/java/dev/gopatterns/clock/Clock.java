@@ -39,7 +39,15 @@ public interface Clock {
      * thread that calls {@link FakeClock#advance}. No thread is created per scheduled task, so tasks must be short
      * and must not block: close a channel, cancel a context, {@code trySend} a tick.
      *
-     * <p>Go equivalent: the runtime timer behind {@code time.AfterFunc}.
+     * <p>A task that throws is reported, never dropped, and does not stop the clock: later tasks still run. For
+     * {@link #system()} the exception goes to the timer thread's
+     * {@linkplain Thread#getUncaughtExceptionHandler() uncaught-exception handler}, so a handler set with
+     * {@link Thread#setDefaultUncaughtExceptionHandler} sees it (with none set, it is printed to {@code System.err}),
+     * and the timer thread stays alive. {@link FakeClock#advance} runs the other due tasks and then rethrows it to
+     * the test.
+     *
+     * <p>Go equivalent: the runtime timer behind {@code time.AfterFunc}. Go runs the function in its own goroutine,
+     * and a panic there ends the program; here a failure is reported and the program goes on.
      *
      * <p>Memory consistency effects: actions in a thread prior to {@code schedule} happen-before the task runs.
      *
@@ -110,7 +118,11 @@ enum SystemClock implements Clock {
         var once = new java.util.concurrent.atomic.AtomicBoolean();
         Runnable guarded = () -> {
             if (once.compareAndSet(false, true)) {
-                task.run();
+                try {
+                    task.run();
+                } catch (Throwable failure) {
+                    SystemTimer.report(failure);
+                }
             }
         };
         var future = SystemTimer.EXECUTOR.schedule(guarded, Math.max(0, delayNanos),
@@ -139,6 +151,18 @@ final class SystemTimer {
                 Thread.ofPlatform().name("gopatterns-timer").daemon(true).factory());
         EXECUTOR.setRemoveOnCancelPolicy(true);
         EXECUTOR.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    }
+
+    /**
+     * Hands a task's failure to the timer thread's uncaught-exception handler (its own if set, else its thread
+     * group's, which calls {@link Thread#getDefaultUncaughtExceptionHandler()} or prints the stack trace), as if
+     * the task had been the whole thread. The executor would otherwise keep the exception in a future nobody reads.
+     * The timer thread survives: the handler returns here, and the next task runs. A handler that throws has its
+     * own exception dropped by the executor, as the JDK drops one thrown by a dying thread's handler.
+     */
+    static void report(Throwable failure) {
+        Thread timer = Thread.currentThread();
+        timer.getUncaughtExceptionHandler().uncaughtException(timer, failure);
     }
 
     private SystemTimer() {}
