@@ -12,7 +12,24 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Go equivalent: none in the standard library (Go code reads {@code time.Now} directly); the role is that of
  * {@code testing/synctest}'s fake time, and of Guava's injected {@code Ticker}.
  *
- * <p>Implementations must be thread-safe.
+ * <p>Implementations must be thread-safe, and {@link #nanoTime()}, {@link #schedule} and
+ * {@link Scheduled#cancel()} must be short, non-blocking leaf calls:
+ * <ul>
+ *   <li><b>They must not block</b>: no I/O, no sleeping, no waiting for another thread.</li>
+ *   <li><b>They must not take a lock that a channel operation could hold</b>, nor wait for a thread that could hold
+ *       one. A private lock held only for the call, with nothing else taken or called under it, is fine (this is
+ *       what {@link FakeClock} does).</li>
+ *   <li><b>They must not use a channel</b> (send, receive, close, select, or a timer or context built on one), and
+ *       {@code schedule} must never run its task in the calling thread: the task runs later, on the clock's thread,
+ *       with none of the caller's locks.</li>
+ * </ul>
+ * Why: a timed send or receive reads {@code nanoTime()} while it holds its channel's lock, and a timed
+ * {@code select} while it holds the locks of all its channels. Every other operation on those channels waits behind
+ * that call, so a slow {@code nanoTime()} stalls them all, and one that needs a lock held by a thread which is
+ * itself waiting for one of those channel locks deadlocks. {@code Timer}, {@code Ticker} and a context's deadline
+ * call {@code schedule} and {@code cancel} while holding their own lock, under which they also operate on their
+ * channel; a task run inline, or a channel used from inside the clock, would take those locks in the opposite
+ * order. ({@link #parkUntil} is called with no lock held, and may block: that is its job.)
  */
 public interface Clock {
 
@@ -20,6 +37,9 @@ public interface Clock {
      * Returns the current value of this clock's monotonic time source, in nanoseconds.
      * As with {@link System#nanoTime()}, only differences between two values are meaningful, and they must be
      * compared as {@code t1 - t0 > 0}, never {@code t1 > t0}, to survive numerical overflow.
+     *
+     * <p>Called while channel locks are held: it must not block, must not take a lock a channel operation could
+     * hold, and must not use a channel (see the rules in the class description).
      */
     long nanoTime();
 
@@ -36,8 +56,10 @@ public interface Clock {
     /**
      * Runs {@code task} once, when this clock has advanced {@code delay} from now, on a thread of the clock's
      * choosing: for {@link #system()} one shared daemon timer thread ("gopatterns-timer"), for {@link FakeClock} the
-     * thread that calls {@link FakeClock#advance}. No thread is created per scheduled task, so tasks must be short
-     * and must not block: close a channel, cancel a context, {@code trySend} a tick.
+     * thread that calls {@link FakeClock#advance}, never the thread that calls {@code schedule}, even for a zero
+     * delay. No thread is created per scheduled task, so tasks must be short and must not block: close a channel,
+     * cancel a context, {@code trySend} a tick. The bookkeeping of {@code schedule} and {@link Scheduled#cancel()}
+     * itself is called with the caller's locks held, and obeys the rules in the class description.
      *
      * <p>A task that throws is reported, never dropped, and does not stop the clock: later tasks still run. For
      * {@link #system()} the exception goes to the timer thread's
