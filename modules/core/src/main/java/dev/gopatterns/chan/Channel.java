@@ -71,7 +71,8 @@ public sealed interface Channel<T> extends SendChannel<T>, ReceiveChannel<T> per
     }
 
     /**
-     * Go's nil channel: sends and receives block until interrupted, {@code close} fails, and in a {@link Select}
+     * Go's nil channel: sends and receives block until interrupted, {@code close} throws
+     * {@link ChannelClosedException} ("close of nil channel", Go's panic), and in a {@link Select}
      * its cases are never ready. Setting a variable to {@code nil()} is how a select loop disables one of its cases.
      */
     static <T> Channel<T> nil() {

@@ -1,12 +1,26 @@
 package dev.gopatterns.chan;
 
 /**
- * Thrown when an operation breaks Go's rules for closed channels: sending on a closed channel, closing a channel
- * twice, or receiving with a form that has no way to report "closed" (such as {@link ReceiveChannel#receive()}).
+ * Thrown when an operation breaks one of Go's rules for closing channels. It is the one type for every panic Go's
+ * runtime raises from a send or close, and its message is Go's:
  *
- * <p>Go equivalent: the runtime panics {@code "send on closed channel"} and {@code "close of closed channel"}; a
- * receive from a closed, drained channel returns the zero value with {@code ok == false}, which
- * {@link ReceiveChannel#receiveOrClosed()} reproduces without an exception.
+ * <table>
+ *   <caption>Which operation throws it</caption>
+ *   <tr><th>Go panic (the message)</th><th>thrown by</th></tr>
+ *   <tr><td>{@code send on closed channel}</td><td>every send form and a chosen {@code onSend} case, on a closed
+ *       channel or one closed while the send waits</td></tr>
+ *   <tr><td>{@code close of closed channel}</td><td>{@link SendChannel#close()} on a closed channel</td></tr>
+ *   <tr><td>{@code close of nil channel}</td><td>{@link SendChannel#close()} on {@link Channel#nil()}</td></tr>
+ * </table>
+ *
+ * <p>It is also thrown by the receive forms that have no way to report "closed" ({@link ReceiveChannel#receive()},
+ * a chosen {@code onReceive} case) on a closed, drained channel. That is not a panic in Go: {@code <-ch} returns
+ * the zero value with {@code ok == false}, which {@link ReceiveChannel#receiveOrClosed()} reproduces without an
+ * exception.
+ *
+ * <p>Go equivalent: the runtime panics above ({@code runtime.plainError} in {@code chan.go}). Like them it reports a
+ * bug in the program, not a state to recover from: in particular, catching it around {@code close()} to make a
+ * second close harmless also hides a close of the nil channel, which is the same family of mistake.
  */
 public final class ChannelClosedException extends IllegalStateException {
 
@@ -22,6 +36,10 @@ public final class ChannelClosedException extends IllegalStateException {
 
     static ChannelClosedException closeOfClosed() {
         return new ChannelClosedException("close of closed channel");
+    }
+
+    static ChannelClosedException closeOfNil() {
+        return new ChannelClosedException("close of nil channel");
     }
 
     static ChannelClosedException receiveFromClosed() {

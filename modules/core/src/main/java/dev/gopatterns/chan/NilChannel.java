@@ -51,7 +51,7 @@ final class NilChannel<T> implements Channel<T> {
 
     @Override
     public void close() {
-        throw new IllegalStateException("close of nil channel");
+        throw ChannelClosedException.closeOfNil();
     }
 
     @Override

@@ -55,7 +55,8 @@ public sealed interface SendChannel<T> permits Channel, ChannelViews.SendOnly {
      * receivers see "closed". Every blocked receiver is woken; every blocked sender fails with
      * {@link ChannelClosedException}. Close is for the sending side to say "no more", never for a receiver.
      *
-     * @throws ChannelClosedException if already closed ("close of closed channel")
+     * @throws ChannelClosedException if already closed ("close of closed channel"), or if this is the
+     *                                {@linkplain Channel#nil() nil channel} ("close of nil channel")
      */
     void close();
 

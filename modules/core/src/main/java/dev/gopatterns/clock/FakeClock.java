@@ -162,7 +162,16 @@ public final class FakeClock implements Clock {
      * own deadline, so a ticker that reschedules itself fires once per period), then wakes every parked thread
      * whose deadline has come.
      *
+     * <p>A task that throws does not stop the others: every due task runs, the time reaches its target, the due
+     * sleepers are woken, and only then is the first task's exception rethrown, with those of later failing tasks
+     * {@linkplain Throwable#addSuppressed suppressed} in it. So a failing deadline callback fails the test at the
+     * {@code advance} that fired it, and the clock is left as if the call had succeeded. ({@link Clock#system()}
+     * hands the same failure to its timer thread's uncaught-exception handler instead: there is no caller to
+     * throw to.)
+     *
      * @throws IllegalArgumentException if {@code duration} is negative: time never runs backwards
+     * @throws RuntimeException         or whatever else the first failing task threw, rethrown as it is, after the
+     *                                  other due tasks ran
      */
     public void advance(Duration duration) {
         Objects.requireNonNull(duration, "duration");
@@ -176,6 +185,7 @@ public final class FakeClock implements Clock {
         } finally {
             lock.unlock();
         }
+        Throwable failure = null;
         for (;;) {
             Task next;
             lock.lock();
@@ -194,9 +204,26 @@ public final class FakeClock implements Clock {
                 lock.unlock();
             }
             wakeDueSleepers();
-            next.body.run();
+            try {
+                next.body.run();
+            } catch (Throwable t) {
+                if (failure == null) {
+                    failure = t;
+                } else {
+                    failure.addSuppressed(t);
+                }
+            }
         }
         wakeDueSleepers();
+        if (failure != null) {
+            throw sneaky(failure);
+        }
+    }
+
+    /** Rethrows {@code t} as it is, checked or not (a task may throw a checked exception it did not declare). */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> RuntimeException sneaky(Throwable t) throws T {
+        throw (T) t;
     }
 
     private void wakeDueSleepers() {

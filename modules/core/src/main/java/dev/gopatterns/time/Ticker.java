@@ -12,7 +12,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * one tick, and ticks that find it full are dropped, as in Go.
  *
  * <p>Go equivalent: {@code time.NewTicker(d)}, {@code t.C}, {@code t.Stop()}, {@code t.Reset(d)}. Ticks are
- * scheduled at fixed multiples of the period from the start (no drift). No thread per ticker.
+ * scheduled at fixed multiples of the period from the start (no drift). A tick that runs late (a stalled timer
+ * thread) skips the ticks it missed in one step, as Go's runtime does, and keeps the phase. No thread per ticker.
  *
  * <p>Memory consistency effects: actions in a thread prior to {@code every} or {@code reset} happen-before the
  * receive of any tick sent after it.
@@ -93,6 +94,21 @@ public final class Ticker {
         scheduled = clock.schedule(next - clock.nanoTime(), () -> tick(gen));
     }
 
+    /**
+     * The first tick due after {@code now} on the grid {@code due + k * period}, {@code k >= 1}: the ticks a stalled
+     * timer thread missed are skipped in one step, and the phase is kept. Go's runtime does the same,
+     * {@code when += period * (1 + (now - when) / period)}; this form cannot overflow: with
+     * {@code behind = now - due >= 0}, the next tick is {@code period - behind % period} (between 1 and
+     * {@code period}) after {@code now}, saturated like every deadline ({@link Clock#deadlineAfter}).
+     */
+    static long nextDeadline(long due, long period, long now) {
+        long behind = now - due;
+        if (behind < 0) { // ran before its time (no clock does this): the next tick is one period on
+            return Clock.deadlineAfter(due, period);
+        }
+        return Clock.deadlineAfter(now, period - behind % period);
+    }
+
     private void tick(long gen) {
         lock.lock();
         try {
@@ -100,10 +116,7 @@ public final class Ticker {
                 return;
             }
             c.trySend(clock.nanoTime()); // dropped if the last tick is still unread
-            long now = clock.nanoTime();
-            do {
-                next += period; // skip the ticks a stalled timer thread missed, keep the phase
-            } while (next - now <= 0);
+            next = nextDeadline(next, period, clock.nanoTime());
             arm(gen);
         } finally {
             lock.unlock();

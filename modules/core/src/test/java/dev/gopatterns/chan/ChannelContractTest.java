@@ -294,7 +294,7 @@ class ChannelContractTest {
             clock.advance(Duration.ofSeconds(1));
             assertThat(r.get()).isEqualTo(TryReceived.notReady());
         }
-        assertThatThrownBy(nil::close).hasMessage("close of nil channel");
+        assertThatThrownBy(nil::close).isInstanceOf(ChannelClosedException.class).hasMessage("close of nil channel");
         assertThat(nil.length()).isZero();
         assertThat(nil.capacity()).isZero();
     }
