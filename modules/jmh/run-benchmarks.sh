@@ -4,7 +4,7 @@
 # docs/benchmarks/results/ as one result set; then the report is rendered from that set (plot/render.py).
 #
 # Usage (from anywhere in the repository; run-channel-benchmarks.sh and run-sync-benchmarks.sh call this):
-#   modules/jmh/run-benchmarks.sh channels|sync            full quality: the classes' own forks (2), warm-up, measurement
+#   modules/jmh/run-benchmarks.sh channels|sync|pool       full quality: the classes' own forks (2), warm-up, measurement
 #   modules/jmh/run-benchmarks.sh SUITE --smoke            -f 1, one short iteration; numbers NOT meaningful; written
 #                                                          under modules/jmh/target/bench-smoke/ only, never to docs/
 #   modules/jmh/run-benchmarks.sh SUITE --jmh-args "ARGS"  any JMH arguments; written under --out (default
@@ -14,9 +14,11 @@
 #   modules/jmh/run-benchmarks.sh --render                 no run: re-render every report from committed JSON
 #   modules/jmh/run-benchmarks.sh --check                  no run: fail if a report differs from its JSON's render
 #
-# Quiet machine: the 1-minute load average is read before and after the run. If either exceeds
+# Quiet machine: the 1-minute load average is read before and after the run. If the one before exceeds
 # GOPATTERNS_BENCH_MAX_LOAD_PER_CORE (default 0.25) x nproc (0.5 on 2 cores), the script warns and the report says
-# "measured on a loaded machine". The run is never called quiet without that check.
+# "measured on a loaded machine". The one after is recorded but cannot decide: the benchmarks' own threads keep up
+# to nproc cores busy to the last second, so it is about nproc after any busy run, quiet or not. The run is never
+# called quiet without the check.
 set -euo pipefail
 
 SELF=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")
@@ -33,7 +35,8 @@ SUITE=${1:-}
 case "$SUITE" in
   channels) PREFIX=Channels_; SMOKE_TIME=100ms; GO_PKG=. ;;
   sync) PREFIX=Sync_; SMOKE_TIME=200ms; GO_PKG=./sync ;;
-  *) echo "usage: modules/jmh/run-benchmarks.sh channels|sync [--smoke] [--jmh-args ARGS] [--out DIR] [--no-also-make]" \
+  pool) PREFIX=Pool_; SMOKE_TIME=100ms; GO_PKG=./pool ;;
+  *) echo "usage: modules/jmh/run-benchmarks.sh channels|sync|pool [--smoke] [--jmh-args ARGS] [--out DIR] [--no-also-make]" \
        "| --render | --check" >&2; exit 2 ;;
 esac
 shift
@@ -100,9 +103,7 @@ else
 fi
 LOAD_AFTER=$(load)
 ENDED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-if loaded "$LOAD_AFTER"; then
-  echo "WARNING: load average after the run is $LOAD_AFTER, above $MAX_LOAD: the machine was not quiet." >&2
-fi
+echo "load average after the run: $LOAD_AFTER (includes the benchmarks' own threads, up to $NPROC)"
 
 # --- Metadata, beside the raw results.
 CMD="$INVOCATION  # ran: ${MVN[*]:0:${#MVN[@]}-1} \"-Djmh.args=$JMH_ARGS\""

@@ -385,13 +385,15 @@ def load_sentence(meta):
     if before is None or after is None or limit is None:
         return "> **Load not recorded**: this run cannot be called quiet."
     b1, a1 = float(before.split()[0]), float(after.split()[0])
-    if b1 > limit or a1 > limit:
-        return ("> **Measured on a loaded machine: load average %s before, %s after** (1-minute average; the "
-                "threshold is %s = %s × %s cores). Differences smaller than the errors below, or between rows run "
-                "minutes apart, may be the other load." % (b1, a1, limit, meta.get("max_load_per_core"),
-                                                           meta.get("nproc")))
-    return ("Load average %s before and %s after the run (1 minute), under the threshold of %s (%s × %s cores)."
-            % (b1, a1, limit, meta.get("max_load_per_core"), meta.get("nproc")))
+    after_note = ("%s after (the after value includes the benchmarks' own threads, which keep up to %s cores busy "
+                  "until the end, so it cannot tell a quiet run from a loaded one)" % (a1, meta.get("nproc")))
+    if b1 > limit:
+        return ("> **Measured on a loaded machine: load average %s before the run**, %s; the threshold is %s = "
+                "%s × %s cores. Differences smaller than the errors below, or between rows run minutes apart, may "
+                "be the other load." % (b1, after_note, limit, meta.get("max_load_per_core"), meta.get("nproc")))
+    return ("Load average %s before the run (1 minute), under the threshold of %s (%s × %s cores): nothing else "
+            "was running when it started; %s." % (b1, limit, meta.get("max_load_per_core"), meta.get("nproc"),
+                                                   after_note))
 
 
 BEGIN = re.compile(r"^<!-- (generated from (?P<src>\S+): do not edit|not yet regenerated from committed JSON[^>]*) -->$")

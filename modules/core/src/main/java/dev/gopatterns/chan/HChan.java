@@ -64,6 +64,7 @@ final class HChan<T> extends WaitSource implements Channel<T> {
     final WaitQueue sendq = new WaitQueue();
 
     HChan(int capacity) {
+        super(capacity == 0);
         this.buf = new Object[capacity];
     }
 

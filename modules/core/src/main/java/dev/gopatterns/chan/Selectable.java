@@ -39,7 +39,9 @@ import java.util.function.Supplier;
 public abstract class Selectable<A> extends WaitSource {
 
     /** For subclasses. */
-    protected Selectable() {}
+    protected Selectable() {
+        super(false);
+    }
 
     /** A waiting select's place in this source's queue; see {@link Selectable}. */
     public static final class Ticket<A> {

@@ -15,11 +15,20 @@ abstract class WaitSource {
 
     /** Lock order for select: every select locks its sources by increasing id, so two never deadlock. */
     final long id = IDS.incrementAndGet();
-    final ReentrantLock lock = new SpinThenParkLock();
+    final ReentrantLock lock;
     /** Guarded by lock: a waiter a locked section completed, to wake after unlocking. */
     private Waiter deferredWake;
     /** Guarded by lock: further such waiters, for the rare section that completes several (close, a release). */
     private ArrayList<Waiter> moreWakes;
+
+    /**
+     * @param rendezvous whether every operation here is a hand-off between two running threads (an unbuffered
+     *                   channel): then the lock is a {@link SpinThenParkLock}, otherwise a plain ReentrantLock,
+     *                   whose parking lets the other side batch (see SpinThenParkLock)
+     */
+    WaitSource(boolean rendezvous) {
+        this.lock = rendezvous ? new SpinThenParkLock() : new ReentrantLock();
+    }
 
     /** Enqueues a select's node for one of its cases on this source. Call only when holding lock. */
     abstract void enqueueLocked(Node n);
@@ -117,6 +126,11 @@ abstract class WaitSource {
      * unbuffered on virtual threads, with temporary counters: with the plain lock about 0.4 contended
      * acquisitions and 0.4 to 1.0 parks per transfer; with 64 tries, almost no contended acquisition and about
      * 0.03 parks per transfer. docs/benchmarks/handoff.md has the evidence and the JMH figures.
+     *
+     * <p>Only rendezvous sources use it. On a buffered channel the same spin is a loss: a contended plain lock parks
+     * the loser, and the winner then moves many values uncontended, as ArrayBlockingQueue does; spinning keeps both
+     * sides on the lock's cache line instead (measured, docs/benchmarks/handoff.md: 1 -> 1 over a 1024 buffer on
+     * platform threads, with and without the spin).
      *
      * <p>The spin is bounded, so a thread never holds its carrier for long (STYLE.md, the spin-wait pitfall), and
      * the lock keeps ReentrantLock's semantics: non-fair, reentrant, and {@code lock()} is not interruptible.

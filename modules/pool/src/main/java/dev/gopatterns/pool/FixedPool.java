@@ -64,6 +64,26 @@ final class FixedPool implements WorkerPool {
         ThreadFactory factory = b.threadFactory != null ? b.threadFactory
                 : Thread.ofVirtual().name(b.name + "-worker-", 1).factory();
         this.live = new CountDownLatch(b.workers + 1);
+        List<Thread> started = new ArrayList<>(b.workers);
+        List<Worker> made = new ArrayList<>(b.workers);
+        try {
+            for (int i = 0; i < b.workers; i++) {
+                Worker w = new Worker();
+                Thread t = factory.newThread(() -> work(w));
+                if (t == null) {
+                    throw new IllegalStateException("pool: the thread factory returned null");
+                }
+                w.thread = t;
+                started.add(t);
+                made.add(w);
+            }
+        } catch (RuntimeException | Error e) {
+            ctx.cancel(); // nothing was started: release the registration on the parent
+            throw e;
+        }
+        this.threads = List.copyOf(started);
+        this.workers = List.copyOf(made);
+        // Registered only now that the workers exist: with a parent that is already done, it runs at once.
         this.watcher = Context.afterFunc(ctx, () -> {
             try {
                 shutdownNow();
@@ -71,20 +91,6 @@ final class FixedPool implements WorkerPool {
                 live.countDown();
             }
         });
-        List<Thread> started = new ArrayList<>(b.workers);
-        List<Worker> made = new ArrayList<>(b.workers);
-        for (int i = 0; i < b.workers; i++) {
-            Worker w = new Worker();
-            Thread t = factory.newThread(() -> work(w));
-            if (t == null) {
-                throw new IllegalStateException("pool: the thread factory returned null");
-            }
-            w.thread = t;
-            started.add(t);
-            made.add(w);
-        }
-        this.threads = List.copyOf(started);
-        this.workers = List.copyOf(made);
         threads.forEach(Thread::start);
     }
 

@@ -240,6 +240,25 @@ class WorkerPoolTest {
     }
 
     @Test
+    @DisplayName("a pool built with a parent that has already ended starts shut down, and terminates")
+    void parentAlreadyEnded() throws Exception {
+        CancellableContext parent = Context.withCancel(Context.background());
+        parent.cancel();
+        WorkerPool pool = WorkerPool.builder().workers(2).parent(parent).build();
+        pool.awaitTermination();
+        assertThat(pool.isShutdown()).isTrue();
+        assertThat(pool.trySubmit(ctx -> "x")).isEqualTo(new Submission.Rejected<>(Submission.Reason.SHUT_DOWN));
+        pool.close();
+    }
+
+    @Test
+    @DisplayName("a thread factory that fails leaves nothing behind and says so")
+    void failingThreadFactory() {
+        assertThatThrownBy(() -> WorkerPool.builder().workers(2).threadFactory(r -> null).build())
+                .hasMessage("pool: the thread factory returned null");
+    }
+
+    @Test
     @DisplayName("a submitter blocked on a full queue is woken and rejected when the pool shuts down")
     void blockedSubmitterRejected() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
