@@ -10,6 +10,7 @@ public class HandOff {
             Channel<Integer> ch = Channel.unbuffered();
             WaitSource.PARKS.reset();
             WaitSource.CONTENDED.reset();
+            WaitSource.QUEUED.reset();
             long t0 = System.nanoTime();
             Thread p = Thread.ofVirtual().start(() -> {
                 try { for (int i = 0; i < n; i++) ch.send(i); } catch (InterruptedException e) { throw new RuntimeException(e); }
@@ -21,8 +22,10 @@ public class HandOff {
             c.join();
             long t = System.nanoTime() - t0;
             if (round >= 2) {
-                System.out.printf("round %d: %.1f ns/transfer, parks/transfer %.3f, contended lock acquisitions/transfer %.3f%n",
-                        round, t / (double) n, WaitSource.PARKS.sum() / (double) n, WaitSource.CONTENDED.sum() / (double) n);
+                System.out.printf("round %d: %.1f ns/transfer, per transfer: parks %.3f, lock taken at first try %.3f,"
+                                + " lock acquisitions that queued %.3f%n", round, t / (double) n,
+                        WaitSource.PARKS.sum() / (double) n, WaitSource.CONTENDED.sum() / (double) n,
+                        WaitSource.QUEUED.sum() / (double) n);
             }
         }
     }

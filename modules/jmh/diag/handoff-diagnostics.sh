@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Diagnostic counts for the unbuffered hand-off on virtual threads (docs/benchmarks/handoff.md): per transfer, how
-# often a waiter really parks and how often lock() finds the channel's lock taken, for lockSpins x virtualSpins.
+# often a waiter really parks, how often lock() finds the channel's lock taken at its first try, and how often it
+# then has to queue (every try failed), for lockSpins x virtualSpins.
 # It builds a scratch copy of modules/core with two counters patched in, in a temp dir: the counters are never
 # part of the library. Run it on a quiet machine; it prints to stdout.
 #
@@ -19,7 +20,8 @@ d = sys.argv[1]
 p = d + '/WaitSource.java'; s = open(p).read()
 s = s.replace('abstract class WaitSource {', 'public abstract class WaitSource {\n'
               '    public static final java.util.concurrent.atomic.LongAdder PARKS = new java.util.concurrent.atomic.LongAdder();\n'
-              '    public static final java.util.concurrent.atomic.LongAdder CONTENDED = new java.util.concurrent.atomic.LongAdder();', 1)
+              '    public static final java.util.concurrent.atomic.LongAdder CONTENDED = new java.util.concurrent.atomic.LongAdder();\n'
+              '    public static final java.util.concurrent.atomic.LongAdder QUEUED = new java.util.concurrent.atomic.LongAdder();', 1)
 old = '''        public void lock() {
             for (int i = LOCK_SPINS; i > 0; i--) {'''
 assert old in s, 'SpinThenParkLock.lock changed: update the patch'
@@ -28,7 +30,14 @@ s = s.replace(old, '''        public void lock() {
                 return;
             }
             CONTENDED.increment();
-            for (int i = LOCK_SPINS; i > 0; i--) {''')
+            for (int i = LOCK_SPINS; i > 0; i--) {
+                if (tryLock()) {
+                    return;
+                }
+                Thread.onSpinWait();
+            }
+            QUEUED.increment();
+            for (int i = 0; i > 0; i--) {''')
 open(p, 'w').write(s)
 p = d + '/Waiter.java'; s = open(p).read()
 old = '''            if (state == WAITING || state == CLAIMED) {
