@@ -352,6 +352,18 @@ class Table:
         return out + [""]
 
 
+def noise_sentence(noise, real, unknown, unknown_why="for want of a confidence interval (too few iterations)"):
+    """The sentence under a ratio table: which comparisons are within noise, which are not, which cannot be told."""
+    parts = []
+    if noise:
+        parts.append("within noise (the 99.9%% confidence intervals overlap): %s." % "; ".join(noise))
+    if real:
+        parts.append("not within noise (the intervals do not overlap): %s." % "; ".join(real))
+    if unknown:
+        parts.append("cannot tell, %s: %s." % (unknown_why, "; ".join(unknown)))
+    return "Compared with gopatterns, " + " And ".join(parts)
+
+
 def jmh_ref(benchmark, metric=None, **params):
     ref = {"k": "jmh", "b": benchmark, "p": params}
     if metric:

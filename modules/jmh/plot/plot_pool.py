@@ -95,13 +95,6 @@ def comparisons(works, workers, table_args):
                     real.append("%s (gopatterns %s)" % (label, "faster" if va[0] < vb[0] else "slower"))
     lines = ratios.render()
     if lines:
-        parts = []
-        if noise:
-            parts.append("within noise (the 99.9%% confidence intervals overlap): %s." % "; ".join(noise))
-        if real:
-            parts.append("not within noise (the intervals do not overlap): %s." % "; ".join(real))
-        if unknown:
-            parts.append("not judged for noise (a Go standard deviation is not a confidence interval): %s."
-                         % "; ".join(unknown))
-        lines += ["Compared with gopatterns, " + " And ".join(parts), ""]
+        lines += [bl.noise_sentence(noise, real, unknown,
+                                    "for a Go row (a standard deviation is not a confidence interval)"), ""]
     return lines

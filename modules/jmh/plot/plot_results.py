@@ -82,16 +82,7 @@ def comparisons(results, benchmark, table_args):
                     real.append("%s (gopatterns %s)" % (label, "faster" if va[0] < vb[0] else "slower"))
     lines = ratios.render()
     if lines:
-        parts = []
-        if noise:
-            parts.append("within noise (the 99.9%% confidence intervals overlap): %s." % "; ".join(noise))
-        if real:
-            parts.append("not within noise (the intervals do not overlap): %s." % "; ".join(real))
-        if unknown:
-            parts.append("cannot tell, for want of a confidence interval (too few iterations): %s."
-                         % "; ".join(unknown))
-        sentence = "Compared with gopatterns, " + " And ".join(parts)
-        lines += [sentence, ""]
+        lines += [bl.noise_sentence(noise, real, unknown), ""]
     return lines
 
 
