@@ -112,11 +112,6 @@ public abstract class Selectable<A> extends WaitSource {
         return lock.newCondition();
     }
 
-    /** Whether the current thread holds this source's lock. */
-    protected final boolean isLockedByCurrentThread() {
-        return lock.isHeldByCurrentThread();
-    }
-
     /** Performs the operation for {@code argument} if it can be done now. Called with the lock held. */
     protected abstract boolean tryNow(A argument);
 

@@ -85,16 +85,6 @@ final class JobQueue extends Selectable<PoolJob<?>> {
         }
     }
 
-    /** Counts a submission refused before it reached the queue. */
-    void countRejected() {
-        lock();
-        try {
-            rejectedCount++;
-        } finally {
-            unlock();
-        }
-    }
-
     @Override
     protected boolean tryNow(PoolJob<?> job) {
         if (shutdown) {
