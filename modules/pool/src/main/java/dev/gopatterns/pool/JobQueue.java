@@ -2,6 +2,7 @@ package dev.gopatterns.pool;
 
 import dev.gopatterns.chan.SelectCase;
 import dev.gopatterns.chan.Selectable;
+import dev.gopatterns.clock.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,32 +10,61 @@ import java.util.concurrent.locks.Condition;
 import java.util.function.Supplier;
 
 /**
- * The bounded FIFO between submitters and workers, and the pool's counters, under one lock. It is a
- * {@link Selectable}, so "room in the queue" is a select case (submit), and its lock makes every count change
- * atomic with the queue change it describes, which is why a metrics snapshot is always consistent.
+ * The heart of a pool, under one lock: the bounded {@link Backlog} between submitters and workers, the set of
+ * workers and which of them are idle, and every counter. It is a {@link Selectable}, so "room in the pool" is a
+ * select case (submit), and its lock makes every count change atomic with the change it describes, which is why a
+ * metrics snapshot is always consistent.
  */
 final class JobQueue extends Selectable<PoolJob<?>> {
     /*
-     * Room. A job may be accepted while items.size() < capacity + idle, where idle counts the workers waiting in
-     * take(): with capacity 0 a job is accepted only when a worker is there to take it, which is Go's unbuffered
-     * jobs channel. Waiting submitters are select tickets, admitted in FIFO order whenever room appears (a worker
-     * takes a job or becomes idle, a queued job is cancelled).
+     * Accepting a job: hand it to an idle worker that may run it (Go's send to a parked receiver: it never sits in
+     * the queue), or else, in a dynamic pool below its maximum, start a new worker with the job as its first; or
+     * else queue it if the backlog has room; or else there is no room. So a queue capacity of 0 is Go's unbuffered
+     * jobs channel: a job is accepted only when a worker is there to take it. Waiting submitters are select
+     * tickets, admitted in FIFO order whenever room may have appeared (a worker becomes idle or takes a job, a
+     * queued job is cancelled).
+     *
+     * Workers wait on their own condition, so a hand-off wakes exactly the worker it chose; an idle worker above
+     * the pool's minimum also arms an idle timer on the pool's clock, and retires when it fires. A resize marks the
+     * surplus idle workers retired at once and busy ones when they come back for a job: a running job is never
+     * interrupted by a resize.
      *
      * Shutdown fires every waiting ticket with `rejected` set, so a blocked submit or onSubmit wakes and throws
-     * "pool: submit after shutdown" instead of waiting for room that will never come.
+     * "pool: submit after shutdown" instead of waiting for room that will never come; idle workers wake, drain
+     * the backlog, and exit.
      *
      * Nothing here touches a channel or a job's done channel while holding the lock: completing a job happens after
-     * unlock (a select may hold a job's done channel and want this lock; the reverse order would deadlock).
+     * unlock (a select may hold a job's done channel and want this lock; the reverse order would deadlock). The
+     * clock is called under the lock, which its contract allows (nanoTime, schedule and cancel never block).
      */
 
-    private final int capacity;
-    private final int workers;
+    /** Starts worker threads; called under the lock, so it must not call back into the pool. */
+    interface Spawner {
+        /** Creates a worker's thread for {@code w}; the queue starts it. */
+        Thread newThread(Worker w);
+    }
+
+    private final Clock clock;
+    private final Spawner spawner;
+    private final long idleTimeoutNanos;
+    private final Worker.Template elasticTemplate;
     /** Everything below is guarded by the lock. */
-    private final ArrayDeque<PoolJob<?>> items = new ArrayDeque<>();
+    private final ArrayDeque<Worker> idle = new ArrayDeque<>();
+    private final Backlog backlog;
+    private final List<Worker> workers = new ArrayList<>();
+    /** Threads of workers that have exited, which termination joins; pruned of dead ones as it grows. */
+    private final List<Thread> exitedThreads = new ArrayList<>();
     private final ArrayDeque<Ticket<PoolJob<?>>> submitters = new ArrayDeque<>();
-    private final Condition notEmpty = newCondition();
-    private int idle;
+    private final Condition terminated = newCondition();
+    private final Stats stats;
+    private int minElastic;
+    private int maxElastic;
+    /** Elastic workers alive and not retiring. */
+    private int elastic;
+    private int nextWorkerIndex;
+    private int handedOff;
     private boolean shutdown;
+    private boolean allExited;
     private long nextId = 1;
     private long submitted;
     private long running;
@@ -43,9 +73,66 @@ final class JobQueue extends Selectable<PoolJob<?>> {
     private long cancelled;
     private long rejectedCount;
 
-    JobQueue(int capacity, int workers) {
-        this.capacity = capacity;
-        this.workers = workers;
+    JobQueue(Clock clock, PoolShape shape, Spawner spawner) {
+        this.clock = clock;
+        this.spawner = spawner;
+        this.idleTimeoutNanos = shape.idleTimeoutNanos();
+        this.elasticTemplate = shape.elastic();
+        this.backlog = shape.newBacklog(idle);
+        this.minElastic = shape.minWorkers();
+        this.maxElastic = shape.maxWorkers();
+        this.stats = new Stats(clock.nanoTime(), shape.window());
+    }
+
+    /** Starts the pool's first workers: the fixed groups and the elastic minimum. */
+    void startWorkers(PoolShape shape) {
+        lock();
+        try {
+            for (Worker.Template group : shape.groups()) {
+                for (int i = 0; i < group.count(); i++) {
+                    spawn(group, null);
+                }
+            }
+            for (int i = 0; i < minElastic; i++) {
+                spawn(elasticTemplate, null);
+            }
+        } finally {
+            unlock();
+        }
+    }
+
+    /** Starts a worker, optionally handing it its first job. Call only under the lock. */
+    private Worker spawn(Worker.Template template, PoolJob<?> first) {
+        Worker w = newWorker(template);
+        startWorker(w, first);
+        return w;
+    }
+
+    /** Makes a worker and its thread, not started; changes nothing, so a failing thread factory leaves no trace. */
+    private Worker newWorker(Worker.Template template) {
+        Worker w = new Worker(nextWorkerIndex, template.capabilities(), template.elastic());
+        w.wake = newCondition();
+        Thread t = spawner.newThread(w);
+        if (t == null) {
+            throw new IllegalStateException("pool: the thread factory returned null");
+        }
+        w.thread = t;
+        return w;
+    }
+
+    /** Counts and starts a worker made by {@link #newWorker}. Call only under the lock. */
+    private void startWorker(Worker w, PoolJob<?> first) {
+        nextWorkerIndex++;
+        if (first != null) {
+            w.handoff = first;
+            handedOff++;
+        }
+        workers.add(w);
+        if (w.elastic) {
+            elastic++;
+        }
+        stats.liveWorkers(clock.nanoTime(), workers.size());
+        w.thread.start();
     }
 
     // -------------------------------------------------------------------------------------- submitting side
@@ -72,13 +159,12 @@ final class JobQueue extends Selectable<PoolJob<?>> {
                 rejectedCount++;
                 return Submission.Reason.SHUT_DOWN;
             }
-            if (!hasRoom() || !submitters.isEmpty()) {
+            if (!submitters.isEmpty() || !tryAccept(job)) {
                 if (countFull) {
                     rejectedCount++;
                 }
                 return Submission.Reason.QUEUE_FULL;
             }
-            accept(job);
             return null;
         } finally {
             unlock();
@@ -92,11 +178,7 @@ final class JobQueue extends Selectable<PoolJob<?>> {
             rejectedCount++;
             return true; // fires, and its handler throws
         }
-        if (hasRoom() && submitters.isEmpty()) {
-            accept(job);
-            return true;
-        }
-        return false;
+        return submitters.isEmpty() && tryAccept(job);
     }
 
     @Override
@@ -109,28 +191,81 @@ final class JobQueue extends Selectable<PoolJob<?>> {
         submitters.remove(ticket);
     }
 
-    private boolean hasRoom() {
-        return items.size() < capacity + idle;
+    /**
+     * Hands {@code job} to an idle worker, or to a new one in a dynamic pool below its maximum, or queues it; false if
+     * there is no room. Call only under the lock.
+     */
+    private boolean tryAccept(PoolJob<?> job) {
+        long now = clock.nanoTime();
+        Worker w = backlog.idleWorkerFor(job);
+        if (w != null) {
+            count(job, now);
+            handTo(w, job);
+            return true;
+        }
+        if (canGrow(job)) {
+            Worker fresh = newWorker(elasticTemplate); // may throw: then the job is not accepted
+            count(job, now);
+            startWorker(fresh, job);
+            return true;
+        }
+        if (backlog.hasRoomFor(job)) {
+            count(job, now);
+            backlog.add(job);
+            return true;
+        }
+        return false;
     }
 
-    /** Call only under the lock. */
-    private void accept(PoolJob<?> job) {
+    private boolean canGrow(PoolJob<?> job) {
+        return elastic < maxElastic && !shutdown && elasticTemplate.canRun(job);
+    }
+
+    private void count(PoolJob<?> job, long now) {
         job.id = nextId++;
-        items.addLast(job);
+        job.acceptedAt = now;
         submitted++;
-        notEmpty.signal();
     }
 
-    /** Admits waiting submitters, in order, while there is room. Call only under the lock. */
+    private void handTo(Worker w, PoolJob<?> job) {
+        idle.removeLastOccurrence(w);
+        w.idle = false;
+        w.handoff = job;
+        handedOff++;
+        w.wake.signal();
+    }
+
+    /**
+     * Admits waiting submitters, in order, while there is room: the same routes as {@link #tryAccept}, decided
+     * before the ticket fires, so a fired ticket is always accepted. Call only under the lock.
+     */
     private void admitSubmitters() {
-        while (hasRoom()) {
-            Ticket<PoolJob<?>> t = submitters.pollFirst();
-            if (t == null) {
+        for (Ticket<PoolJob<?>> t; (t = submitters.peekFirst()) != null; ) {
+            PoolJob<?> job = t.argument();
+            Worker to = backlog.idleWorkerFor(job);
+            Worker fresh = null;
+            if (to == null && canGrow(job)) {
+                try {
+                    fresh = newWorker(elasticTemplate);
+                } catch (RuntimeException | Error e) {
+                    Thread.currentThread().getUncaughtExceptionHandler().uncaughtException(Thread.currentThread(), e);
+                }
+            }
+            if (to == null && fresh == null && !backlog.hasRoomFor(job)) {
                 return;
             }
-            if (t.tryFire()) {
-                accept(t.argument());
-            } // else that select went another way: drop its ticket
+            submitters.pollFirst();
+            if (!t.tryFire()) {
+                continue; // that select went another way: drop its ticket
+            }
+            count(job, clock.nanoTime());
+            if (to != null) {
+                handTo(to, job);
+            } else if (fresh != null) {
+                startWorker(fresh, job);
+            } else {
+                backlog.add(job);
+            }
         }
     }
 
@@ -138,77 +273,180 @@ final class JobQueue extends Selectable<PoolJob<?>> {
 
     /**
      * Counts the worker's previous job as finished with {@code previous} (if not null), then returns the next job,
-     * counted as running from the moment it leaves the queue; or null once the queue is shut down and empty. One
-     * locked section for both, so a busy worker takes the lock once per job. If the worker then finds the job
-     * cancelled, it calls {@link #neverStarted}.
+     * counted as running from the moment it leaves the queue; or null when the worker is to exit (the queue is
+     * shut down and has nothing for it, or the worker retires). One locked section for both, so a busy worker
+     * takes the lock once per job. If the worker then finds the job cancelled, it calls {@link #neverStarted}.
      */
-    PoolJob<?> take(Result<?> previous) {
+    PoolJob<?> take(Worker w, PoolJob<?> previousJob, Result<?> previous) {
         lock();
         try {
+            long now = clock.nanoTime();
             if (previous != null) {
-                countFinished(previous);
+                countFinished(previousJob, previous, now);
             }
             for (;;) {
-                PoolJob<?> job = items.pollFirst();
+                PoolJob<?> job = w.handoff;
+                if (job != null) {
+                    w.handoff = null;
+                    handedOff--;
+                } else if (w.retire) {
+                    return null;
+                } else {
+                    job = backlog.poll(w, now);
+                }
                 if (job != null) {
                     running++;
+                    job.startedAt = now;
+                    stats.started(now, job.acceptedAt);
                     admitSubmitters();
                     return job;
                 }
-                if (shutdown) {
+                if (shutdown || retireIfSurplus(w)) {
                     return null;
                 }
-                idle++;
-                admitSubmitters();
-                if (!items.isEmpty()) {
-                    idle--;
-                    continue;
-                }
-                // Nothing was admitted in this section, so no fired ticket waits for unlock() to be woken.
-                try {
-                    notEmpty.await();
-                } catch (InterruptedException e) {
-                    // Only the pool interrupts its workers, and only while they run a job (through the job's
-                    // context): an interrupt here comes from outside and does not stop a worker, as in
-                    // ThreadPoolExecutor. Loop and wait again.
-                } finally {
-                    idle--;
-                }
+                waitIdle(w);
+                now = clock.nanoTime();
             }
         } finally {
             unlock();
         }
     }
 
-    /** A job taken by a worker turned out to be cancelled already (by its handle): it never ran. */
-    void neverStarted() {
+    /** Waits, as an idle worker, to be handed a job, told to retire, or shut down. Call only under the lock. */
+    private void waitIdle(Worker w) {
+        w.idle = true;
+        idle.addLast(w);
+        admitSubmitters();
+        if (w.handoff == null && w.elastic && elastic > minElastic && idleTimeoutNanos > 0) {
+            w.idleTimer = clock.schedule(idleTimeoutNanos, () -> idleTimedOut(w));
+        }
+        while (w.handoff == null && !w.retire && !shutdown) {
+            // Only the pool interrupts its workers, and only while they run a job (through the job's context): an
+            // interrupt here comes from outside and does not stop a worker, as in ThreadPoolExecutor.
+            w.wake.awaitUninterruptibly();
+        }
+        if (w.idleTimer != null) {
+            w.idleTimer.cancel();
+            w.idleTimer = null;
+        }
+        if (w.idle) {
+            idle.removeLastOccurrence(w);
+            w.idle = false;
+        }
+    }
+
+    /** The clock's thread: an idle worker has waited the idle timeout. */
+    private void idleTimedOut(Worker w) {
+        lock();
+        try {
+            if (w.idle && w.handoff == null && !w.retire && elastic > minElastic) {
+                retireWorker(w);
+                w.wake.signal();
+            }
+        } finally {
+            unlock();
+        }
+    }
+
+    /** Whether {@code w} is beyond the pool's maximum and so retires; if so, marks it. Call only under the lock. */
+    private boolean retireIfSurplus(Worker w) {
+        if (w.elastic && elastic > maxElastic) {
+            retireWorker(w);
+            return true;
+        }
+        return false;
+    }
+
+    private void retireWorker(Worker w) {
+        w.retire = true;
+        elastic--;
+    }
+
+    /** A job taken by a worker turned out to be cancelled already: it never ran. */
+    void neverStarted(PoolJob<?> job) {
         lock();
         try {
             running--;
             cancelled++;
+            stats.endedUnrun(clock.nanoTime(), job.startedAt, true);
         } finally {
             unlock();
         }
     }
 
     /** Counts a finished job. Call only under the lock. */
-    private void countFinished(Result<?> r) {
+    private void countFinished(PoolJob<?> job, Result<?> r, long now) {
         running--;
         switch (r) {
             case Result.Ok<?> ok -> succeeded++;
             case Result.Failed<?> f -> failed++;
             case Result.Cancelled<?> c -> cancelled++;
         }
+        stats.finished(now, job.startedAt);
     }
 
     /** A queued job was cancelled by its handle: drop it from the queue if a worker has not taken it. */
     void cancelledWhileQueued(PoolJob<?> job) {
         lock();
         try {
-            if (items.remove(job)) {
+            if (backlog.remove(job)) {
                 cancelled++;
+                stats.endedUnrun(clock.nanoTime(), 0, false);
                 admitSubmitters();
-            } // else a worker took it and counts it when it finds it cancelled
+            } // else a worker took it (or was handed it) and counts it when it finds it cancelled
+        } finally {
+            unlock();
+        }
+    }
+
+    /** Called by a worker's thread as it exits; returns whether it was the last after shutdown. */
+    boolean exited(Worker w) {
+        lock();
+        try {
+            workers.remove(w);
+            if (w.elastic && !w.retire) {
+                elastic--;
+            }
+            stats.liveWorkers(clock.nanoTime(), workers.size());
+            if (exitedThreads.size() >= 64) {
+                exitedThreads.removeIf(t -> !t.isAlive());
+            }
+            exitedThreads.add(w.thread);
+            if (shutdown && workers.isEmpty()) {
+                allExited = true;
+                terminated.signalAll();
+                return true;
+            }
+            return false;
+        } finally {
+            unlock();
+        }
+    }
+
+    // -------------------------------------------------------------------------------------------- resizing
+
+    /** Sets the elastic workers' bounds; starts workers up to the new minimum, retires idle ones above the maximum. */
+    void resize(int min, int max) {
+        lock();
+        try {
+            if (shutdown) {
+                throw new IllegalStateException("pool: resize after shutdown");
+            }
+            minElastic = min;
+            maxElastic = max;
+            for (Worker w : List.copyOf(idle)) {
+                if (elastic <= max) {
+                    break;
+                }
+                if (w.elastic && w.handoff == null) {
+                    retireWorker(w);
+                    w.wake.signal();
+                }
+            }
+            while (elastic < min) {
+                spawn(elasticTemplate, null);
+            }
+            admitSubmitters(); // a bigger pool may have room for waiting submitters now
         } finally {
             unlock();
         }
@@ -216,12 +454,15 @@ final class JobQueue extends Selectable<PoolJob<?>> {
 
     // -------------------------------------------------------------------------------------------- shutdown
 
-    /** Stops accepting: waiting submitters are rejected; idle workers wake to drain and exit. */
-    void shutdown() {
+    /**
+     * Stops accepting: waiting submitters are rejected; idle workers wake to drain and exit. Returns whether this
+     * call found no worker left, so that the pool has terminated.
+     */
+    boolean shutdown() {
         lock();
         try {
             if (shutdown) {
-                return;
+                return false;
             }
             shutdown = true;
             for (Ticket<PoolJob<?>> t; (t = submitters.pollFirst()) != null; ) {
@@ -230,28 +471,97 @@ final class JobQueue extends Selectable<PoolJob<?>> {
                     rejectedCount++;
                 }
             }
-            notEmpty.signalAll();
+            for (Worker w : workers) {
+                w.wake.signal();
+            }
+            if (workers.isEmpty()) {
+                allExited = true;
+                terminated.signalAll();
+                return true;
+            }
+            return false;
         } finally {
             unlock();
         }
     }
 
-    /** Shuts down and removes every queued job that can still be cancelled; the caller completes them. */
+    /**
+     * Shuts down and removes every job that waits (queued, or handed to a worker that has not taken it yet) and can
+     * still be cancelled; the caller completes them.
+     */
     List<PoolJob<?>> shutdownAndDrain() {
         shutdown();
         List<PoolJob<?>> drained = new ArrayList<>();
         lock();
         try {
-            for (PoolJob<?> job; (job = items.pollFirst()) != null; ) {
-                if (job.tryCancelUnstarted()) {
-                    drained.add(job);
+            long now = clock.nanoTime();
+            for (Worker w : workers) {
+                PoolJob<?> job = w.handoff;
+                if (job != null) {
+                    w.handoff = null;
+                    handedOff--;
+                    drain(job, drained, now);
                 }
-                cancelled++; // cancelled now, or by its handle just before (whose remove found nothing)
+            }
+            for (PoolJob<?> job; (job = backlog.pollAny()) != null; ) {
+                drain(job, drained, now);
             }
         } finally {
             unlock();
         }
+        drained.sort((a, b) -> Long.compare(a.id, b.id));
         return drained;
+    }
+
+    private void drain(PoolJob<?> job, List<PoolJob<?>> drained, long now) {
+        if (job.tryCancelUnstarted()) {
+            drained.add(job);
+        }
+        cancelled++; // cancelled now, or by its handle just before (whose remove found nothing)
+        stats.endedUnrun(now, 0, false);
+    }
+
+    /** Waits until every worker has exited after shutdown, then joins their threads. */
+    boolean awaitTermination(long timeoutNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        List<Thread> toJoin;
+        lock();
+        try {
+            while (!allExited) {
+                if (timeoutNanos == Long.MAX_VALUE) {
+                    terminated.await();
+                } else {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    terminated.awaitNanos(left);
+                }
+            }
+            toJoin = List.copyOf(exitedThreads);
+        } finally {
+            unlock();
+        }
+        return Pool.joinAll(toJoin, timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE : deadline);
+    }
+
+    boolean allExited() {
+        lock();
+        try {
+            return allExited;
+        } finally {
+            unlock();
+        }
+    }
+
+    /** The workers alive now, for a sweep; a copy. */
+    List<Worker> workers() {
+        lock();
+        try {
+            return List.copyOf(workers);
+        } finally {
+            unlock();
+        }
     }
 
     boolean snapshotShutdown() {
@@ -266,8 +576,10 @@ final class JobQueue extends Selectable<PoolJob<?>> {
     PoolMetrics snapshot() {
         lock();
         try {
-            return new PoolMetrics(workers, submitted, items.size(), running, succeeded, failed, cancelled,
-                    rejectedCount);
+            long now = clock.nanoTime();
+            return new PoolMetrics(workers.size(), idle.size(), submitted, backlog.size() + handedOff, running,
+                    succeeded, failed, cancelled, rejectedCount, stats.throughput(now),
+                    stats.utilization(now, running), stats.queueWait(), stats.runTime());
         } finally {
             unlock();
         }

@@ -2,12 +2,14 @@ package dev.gopatterns.pool;
 
 import dev.gopatterns.chan.Channel;
 import dev.gopatterns.chan.ReceiveChannel;
+import dev.gopatterns.clock.Clock;
 import dev.gopatterns.context.CancellableContext;
 import dev.gopatterns.context.Context;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A job of a {@link FixedPool}: its task, its state, its result, and its done channel. */
+/** A job of a {@link Pool}: its task, its state, its result, and its done channel. */
 final class PoolJob<T> implements Job<T> {
     /*
      * States: PENDING (accepted or about to be, not started) -> RUNNING -> DONE, or PENDING -> CANCELLED -> DONE.
@@ -25,12 +27,19 @@ final class PoolJob<T> implements Job<T> {
     private static final ReceiveChannel<Void> CLOSED = closedChannel();
 
     final Task<T> task;
-    private final FixedPool pool;
+    final int priority;
+    final Set<String> requires;
+    /** The run-time limit in nanoseconds, or <= 0 for none. */
+    final long timeoutNanos;
+    private final Pool pool;
     private final AtomicInteger state = new AtomicInteger(PENDING);
     /** Set by the queue when it accepts the job, under the queue's lock; published by that lock. */
     long id;
     /** Set by the queue, under its lock, when it fires this job's submit case only to reject it. */
     boolean rejected;
+    /** The pool's clock when the job was accepted, and when a worker took it; written under the queue's lock. */
+    long acceptedAt;
+    long startedAt;
     /** The job's context while it runs; written before the CAS to RUNNING, so cancel() sees it. */
     private volatile CancellableContext ctx;
     /** The worker running the job; written before the CAS to RUNNING. */
@@ -39,9 +48,12 @@ final class PoolJob<T> implements Job<T> {
     /** Guarded by this. */
     private Channel<Void> done;
 
-    PoolJob(FixedPool pool, Task<T> task) {
+    PoolJob(Pool pool, Task<T> task, int priority, Set<String> requires, long timeoutNanos) {
         this.pool = pool;
         this.task = task;
+        this.priority = priority;
+        this.requires = requires;
+        this.timeoutNanos = timeoutNanos;
     }
 
     @Override
@@ -54,7 +66,9 @@ final class PoolJob<T> implements Job<T> {
      * cancellation: the pool cancels running jobs itself); null if the job was cancelled while queued.
      */
     CancellableContext tryStart(Context parent, Worker w) {
-        CancellableContext c = Context.withCancel(parent);
+        CancellableContext c = timeoutNanos > 0
+                ? Context.withDeadline(parent, Clock.deadlineAfter(parent.clock().nanoTime(), timeoutNanos))
+                : Context.withCancel(parent);
         ctx = c;
         worker = w;
         if (state.compareAndSet(PENDING, RUNNING)) {

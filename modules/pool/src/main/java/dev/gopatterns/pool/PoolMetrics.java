@@ -1,27 +1,56 @@
 package dev.gopatterns.pool;
 
+import java.time.Duration;
+import java.util.Objects;
+
 /**
- * One consistent snapshot of a pool's counters, all read at the same instant.
+ * One consistent snapshot of a pool's counters and timings, all read at the same instant under the pool's lock.
  *
- * <p>Invariants, true of every snapshot (they are checked by {@link #checkInvariants()} and by the pool's tests):
+ * <p>Invariants, true of every snapshot (they are checked by {@link #checkInvariants()}, by the pool's tests, and
+ * by the jcstress test {@code Pool_04}):
  * <ul>
  *   <li>{@code submitted == waiting + running + completed()}: every accepted job is waiting, running or ended;
  *   <li>{@code completed() == succeeded + failed + cancelled};
- *   <li>every counter is {@code >= 0}, and {@code running <= workers};
- *   <li>{@code rejected} counts submissions that were refused; they are not in {@code submitted}.
+ *   <li>every counter is {@code >= 0}; {@code running + idle <= workers};
+ *   <li>{@code rejected} counts submissions that were refused; they are not in {@code submitted};
+ *   <li>{@code runTime.count() <= completed()} and {@code queueWait.count() <= submitted - waiting}: only jobs
+ *       that reached a worker are timed; {@code 0 <= utilization <= 1}.
  * </ul>
+ * Across two snapshots of one pool, taken one after the other, no cumulative counter ({@code submitted},
+ * {@code rejected}, {@code succeeded}, {@code failed}, {@code cancelled}) decreases.
  *
- * @param workers   the number of workers
- * @param submitted jobs accepted since the pool started
- * @param waiting   accepted jobs not yet started
- * @param running   jobs running now
- * @param succeeded jobs that ended {@link Result.Ok}
- * @param failed    jobs that ended {@link Result.Failed}
- * @param cancelled jobs that ended {@link Result.Cancelled}, whether they had started or not
- * @param rejected  submissions refused (queue full, or after shutdown)
+ * @param workers     worker threads alive now (for a dynamic pool this changes)
+ * @param idle        workers waiting for a job
+ * @param submitted   jobs accepted since the pool started
+ * @param waiting     accepted jobs not yet started
+ * @param running     jobs running now (from the moment a worker takes them)
+ * @param succeeded   jobs that ended {@link Result.Ok}
+ * @param failed      jobs that ended {@link Result.Failed}
+ * @param cancelled   jobs that ended {@link Result.Cancelled}, whether they had started or not
+ * @param rejected    submissions refused (queue full, or after shutdown)
+ * @param throughput  jobs completed per second over the pool's metrics window (see the builder)
+ * @param utilization the fraction of available worker time spent running jobs since the pool started
+ * @param queueWait   how long jobs that reached a worker waited for one
+ * @param runTime     how long finished jobs ran
  */
-public record PoolMetrics(int workers, long submitted, long waiting, long running, long succeeded, long failed,
-                          long cancelled, long rejected) {
+public record PoolMetrics(int workers, int idle, long submitted, long waiting, long running, long succeeded,
+                          long failed, long cancelled, long rejected, double throughput, double utilization,
+                          Latency queueWait, Latency runTime) {
+
+    public PoolMetrics {
+        Objects.requireNonNull(queueWait, "queueWait");
+        Objects.requireNonNull(runTime, "runTime");
+    }
+
+    /**
+     * Percentiles of a duration, from an HdrHistogram with 3 significant digits (so within 0.1% of the true value).
+     *
+     * @param count how many were measured
+     */
+    public record Latency(long count, Duration p50, Duration p90, Duration p99, Duration max) {
+        /** Nothing measured yet. */
+        public static final Latency NONE = new Latency(0, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+    }
 
     /** Jobs that have ended, however. */
     public long completed() {
@@ -34,14 +63,38 @@ public record PoolMetrics(int workers, long submitted, long waiting, long runnin
      */
     public PoolMetrics checkInvariants() {
         if (submitted != waiting + running + completed()) {
-            throw new IllegalStateException("pool metrics: submitted != waiting + running + completed in " + this);
+            throw broken("submitted != waiting + running + completed");
         }
-        if (waiting < 0 || running < 0 || succeeded < 0 || failed < 0 || cancelled < 0 || rejected < 0) {
-            throw new IllegalStateException("pool metrics: a negative counter in " + this);
+        if (workers < 0 || idle < 0 || waiting < 0 || running < 0 || succeeded < 0 || failed < 0 || cancelled < 0
+                || rejected < 0) {
+            throw broken("a negative counter");
         }
-        if (running > workers) {
-            throw new IllegalStateException("pool metrics: more jobs running than workers in " + this);
+        if (running + idle > workers) {
+            throw broken("running + idle > workers");
+        }
+        if (runTime.count() > completed() || queueWait.count() > submitted - waiting) {
+            throw broken("more jobs timed than reached a worker");
+        }
+        if (!(utilization >= 0 && utilization <= 1) || !(throughput >= 0)) {
+            throw broken("utilization outside [0, 1] or a negative throughput");
         }
         return this;
+    }
+
+    /**
+     * Throws {@link IllegalStateException} if a cumulative counter of this snapshot is below the same counter of
+     * {@code earlier}, a snapshot of the same pool taken before it.
+     */
+    public PoolMetrics checkFollows(PoolMetrics earlier) {
+        if (submitted < earlier.submitted || rejected < earlier.rejected || succeeded < earlier.succeeded
+                || failed < earlier.failed || cancelled < earlier.cancelled) {
+            throw new IllegalStateException("pool metrics: a cumulative counter decreased from " + earlier + " to "
+                    + this);
+        }
+        return this;
+    }
+
+    private IllegalStateException broken(String rule) {
+        return new IllegalStateException("pool metrics: " + rule + " in " + this);
     }
 }

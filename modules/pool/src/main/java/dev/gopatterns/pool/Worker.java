@@ -1,26 +1,58 @@
 package dev.gopatterns.pool;
 
+import dev.gopatterns.clock.Clock;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Condition;
 
 /**
- * One worker thread of a {@link FixedPool}, and the claim that lets a job's cancellation interrupt it for exactly
- * that job.
+ * One worker thread of a {@link Pool}: what the queue knows of it (guarded by the queue's lock), and the claim
+ * that lets a job's cancellation interrupt it for exactly that job.
  */
 final class Worker {
     /*
      * `target` is the job the worker runs now, FIRING while an interrupt for it is being delivered, FIRED after, or
-     * null between jobs. Whoever wants to interrupt the worker for job j (j.cancel(), shutdownNow's sweep) must win
-     * the CAS j -> FIRING, so an interrupt meant for j can never strike the next job: once the worker has left j
-     * (CAS j -> null), the CAS fails. Leaving after a claim waits the few instructions until the interrupt has
-     * landed (yielding, never spinning, so one carrier can run the interrupter), then clears it. This is
-     * InterruptScope's Entry, kept per worker and reused for every job, so a job costs two CASes and no
+     * null between jobs. Whoever wants to interrupt the worker for job j (j.cancel(), shutdownNow's sweep, a job
+     * timeout) must win the CAS j -> FIRING, so an interrupt meant for j can never strike the next job: once the
+     * worker has left j (CAS j -> null), the CAS fails. Leaving after a claim waits the few instructions until the
+     * interrupt has landed (yielding, never spinning, so one carrier can run the interrupter), then clears it.
+     * This is InterruptScope's Entry, kept per worker and reused for every job, so a job costs two CASes and no
      * allocation, and no hook on any context.
      */
     private static final Object FIRING = new Object();
     private static final Object FIRED = new Object();
 
+    /** The worker's number in its pool, from 0; also its index among the per-worker queues. */
+    final int index;
+    /** What the worker can do; a job runs only on a worker that has every capability it requires. */
+    final Set<String> capabilities;
+    /** Whether the worker counts towards the resizable part of the pool (false: a fixed capability group). */
+    final boolean elastic;
     Thread thread;
     private final AtomicReference<Object> target = new AtomicReference<>();
+
+    // Guarded by the queue's lock.
+    /** Signalled when the worker is handed a job, told to retire, or the queue shuts down. */
+    Condition wake;
+    /** A job handed straight to this idle worker. */
+    PoolJob<?> handoff;
+    /** Whether the worker is waiting in take() for a job. */
+    boolean idle;
+    /** Set when the worker is to exit after its current job (the pool shrank, or it was idle too long). */
+    boolean retire;
+    /** The idle-timeout timer while the worker waits above the pool's minimum size. */
+    Clock.Scheduled idleTimer;
+
+    Worker(int index, Set<String> capabilities, boolean elastic) {
+        this.index = index;
+        this.capabilities = capabilities;
+        this.elastic = elastic;
+    }
+
+    /** Whether this worker may run {@code job}. */
+    boolean canRun(PoolJob<?> job) {
+        return job.requires.isEmpty() || capabilities.containsAll(job.requires);
+    }
 
     /** The worker's thread, before it runs {@code job}. */
     void enter(PoolJob<?> job) {
@@ -51,5 +83,20 @@ final class Worker {
             Thread.interrupted(); // the job's interrupt, if the job did not consume it
             target.set(null);
         }
+    }
+
+    /**
+     * A kind of worker the pool starts: a fixed group of {@code count} with some capabilities, or the elastic
+     * workers of a dynamic pool ({@code count} unused).
+     */
+    record Template(int count, Set<String> capabilities, boolean elastic) {
+        boolean canRun(PoolJob<?> job) {
+            return job.requires.isEmpty() || capabilities.containsAll(job.requires);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "worker-" + index + (capabilities.isEmpty() ? "" : capabilities);
     }
 }

@@ -5,7 +5,11 @@ import dev.gopatterns.clock.Clock;
 import dev.gopatterns.context.Context;
 import dev.gopatterns.context.ContextException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import dev.gopatterns.rate.Limiter;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Function;
@@ -67,11 +71,17 @@ public interface WorkerPool extends AutoCloseable {
     /**
      * Submits {@code task}, waiting for room in the queue if it is full.
      *
-     * @throws RejectedException    "pool: submit after shutdown" if the pool is, or is while waiting, shut down
-     * @throws ContextException     if {@code ctx} ends before the job is accepted; nothing was submitted
-     * @throws InterruptedException if interrupted while waiting; nothing was submitted
+     * @throws RejectedException        "pool: submit after shutdown" if the pool is, or is while waiting, shut down
+     * @throws ContextException         if {@code ctx} ends before the job is accepted; nothing was submitted
+     * @throws InterruptedException     if interrupted while waiting; nothing was submitted
+     * @throws IllegalArgumentException if the options ask for a priority or capabilities the pool does not have
      */
-    <T> Job<T> submit(Context ctx, Task<T> task) throws InterruptedException;
+    <T> Job<T> submit(Context ctx, JobOptions options, Task<T> task) throws InterruptedException;
+
+    /** {@link #submit(Context, JobOptions, Task)} with {@link JobOptions#defaults()}. */
+    default <T> Job<T> submit(Context ctx, Task<T> task) throws InterruptedException {
+        return submit(ctx, JobOptions.defaults(), task);
+    }
 
     /** {@link #submit(Context, Task)} with a context that never ends. */
     default <T> Job<T> submit(Task<T> task) throws InterruptedException {
@@ -79,7 +89,12 @@ public interface WorkerPool extends AutoCloseable {
     }
 
     /** Submits {@code task} only if the queue has room now; never blocks. */
-    <T> Submission<T> trySubmit(Task<T> task);
+    <T> Submission<T> trySubmit(JobOptions options, Task<T> task);
+
+    /** {@link #trySubmit(JobOptions, Task)} with {@link JobOptions#defaults()}. */
+    default <T> Submission<T> trySubmit(Task<T> task) {
+        return trySubmit(JobOptions.defaults(), task);
+    }
 
     /**
      * A {@link dev.gopatterns.chan.Select} case that submits {@code task} when the queue has room, and then returns
@@ -87,7 +102,29 @@ public interface WorkerPool extends AutoCloseable {
      * select throws {@link RejectedException}: select on the pool only while it runs, or also on your own quit
      * channel. Go: {@code case jobs <- job:}.
      */
-    <T, R> SelectCase<R> onSubmit(Task<T> task, Function<? super Job<T>, ? extends R> then);
+    <T, R> SelectCase<R> onSubmit(JobOptions options, Task<T> task, Function<? super Job<T>, ? extends R> then);
+
+    /** {@link #onSubmit(JobOptions, Task, Function)} with {@link JobOptions#defaults()}. */
+    default <T, R> SelectCase<R> onSubmit(Task<T> task, Function<? super Job<T>, ? extends R> then) {
+        return onSubmit(JobOptions.defaults(), task, then);
+    }
+
+    /**
+     * Changes how many general (capability-less) workers the pool keeps: at least {@code min}, growing on load up to
+     * {@code max}. New workers start at once up to {@code min}; surplus idle workers retire at once, busy ones when
+     * their job ends: a running job is never interrupted by a resize. Waiting submitters are admitted if the
+     * bigger pool has room. Capability groups keep their sizes.
+     *
+     * @throws IllegalArgumentException if {@code min < 0}, {@code max < min}, or {@code max < 1} in a pool with no
+     *                                  capability group
+     * @throws IllegalStateException    "pool: resize after shutdown"
+     */
+    void resize(int min, int max);
+
+    /** {@link #resize(int, int)} to a fixed size. */
+    default void resize(int workers) {
+        resize(workers, workers);
+    }
 
     /** Graceful shutdown: stop accepting; queued jobs still run. Does not wait; idempotent. */
     void shutdown();
@@ -128,30 +165,102 @@ public interface WorkerPool extends AutoCloseable {
     @Override
     void close();
 
-    /** Configures a {@link WorkerPool}. Every setting has a safe default. */
+    /**
+     * Configures a {@link WorkerPool}. Every setting has a safe default, and the combination is checked when
+     * {@link #build()} is called.
+     *
+     * <p>Choosing a kind (see docs/worker-pool.md for when each wins):
+     * <ul>
+     *   <li><b>fixed</b>: {@code workers(n)}: n workers for the pool's life (unless {@link WorkerPool#resize}d);
+     *   <li><b>dynamic</b>: {@code workers(min, max)} with {@link #idleTimeout}: grows when a job finds no idle
+     *       worker, and a worker idle longer than the timeout retires, down to {@code min};
+     *   <li><b>priority</b>: {@code priorities(levels)} with {@link #aging}; jobs name their level in
+     *       {@link JobOptions#priority};
+     *   <li><b>capability-routed</b>: {@link #workerGroup} declares workers with capabilities; a job that
+     *       {@linkplain JobOptions#requires requires} some runs only on a worker that has them all;
+     *   <li><b>rate-limited</b>: {@link #rateLimit} bounds how fast jobs start.
+     * </ul>
+     * They combine: a dynamic, rate-limited priority pool is one builder.
+     */
     final class Builder {
-        int workers = 4;
-        int queueCapacity = -1;
+        private int minWorkers = 4;
+        private int maxWorkers = 4;
+        private boolean workersSet;
+        private int queueCapacity = -1;
+        private Duration idleTimeout = Duration.ofSeconds(10);
+        private int priorities = 1;
+        private Duration aging = Duration.ofSeconds(1);
+        private final List<Worker.Template> groups = new ArrayList<>();
+        private Duration window = Duration.ofSeconds(10);
+        private Clock clock;
+        private Context parent;
+        Duration jobTimeout;
+        Limiter limiter;
         ThreadFactory threadFactory;
-        Clock clock = Clock.system();
-        Context parent = Context.background();
         String name = "pool";
 
         Builder() {}
 
-        /** The number of workers, {@code >= 1}; default 4. */
+        /** A fixed number of general workers, {@code >= 1}; default 4. */
         public Builder workers(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("pool: workers must be >= 1, was " + n);
+            return workers(n, n);
+        }
+
+        /**
+         * A dynamic pool: at least {@code min} general workers ({@code >= 0}), growing on load to {@code max}. A new
+         * worker starts when a job finds none idle; one idle for {@link #idleTimeout} retires, down to {@code min}.
+         */
+        public Builder workers(int min, int max) {
+            checkBounds(min, max, false);
+            this.minWorkers = min;
+            this.maxWorkers = max;
+            this.workersSet = true;
+            return this;
+        }
+
+        static void checkBounds(int min, int max, boolean hasGroups) {
+            if (min < 0) {
+                throw new IllegalArgumentException("pool: workers must be >= 0, was " + min);
             }
-            this.workers = n;
+            if (max < min) {
+                throw new IllegalArgumentException("pool: max workers must be >= min workers, was " + max + " < "
+                        + min);
+            }
+            if (max < 1 && !hasGroups) {
+                throw new IllegalArgumentException("pool: workers must be >= 1, was " + max);
+            }
+        }
+
+        /** How long a worker above the minimum may stay idle before it retires, {@code > 0}; default 10 s. */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = positive(timeout, "idle timeout");
             return this;
         }
 
         /**
-         * How many accepted jobs may wait for a worker, {@code >= 0}; default 4 per worker. 0 is Go's unbuffered
-         * jobs channel: a submission waits until a worker takes it. There is no unbounded queue: that would hide
-         * overload until memory runs out.
+         * A group of {@code n} workers with {@code capabilities}, fixed in size; may be called for several groups.
+         * A pool with groups has no general workers unless {@link #workers} is also called.
+         */
+        public Builder workerGroup(int n, String... capabilities) {
+            if (n < 1) {
+                throw new IllegalArgumentException("pool: a worker group needs >= 1 workers, was " + n);
+            }
+            Set<String> caps = new TreeSet<>();
+            for (String c : capabilities) {
+                caps.add(Objects.requireNonNull(c, "capability"));
+            }
+            if (caps.isEmpty()) {
+                throw new IllegalArgumentException("pool: a worker group needs at least one capability"
+                        + " (general workers are set with workers(n))");
+            }
+            groups.add(new Worker.Template(n, Set.copyOf(caps), false));
+            return this;
+        }
+
+        /**
+         * How many accepted jobs may wait for a worker, {@code >= 0}; default 4 per worker (at the maximum size). 0
+         * is Go's unbuffered jobs channel: a submission waits until a worker takes it. There is no unbounded queue:
+         * that would hide overload until memory runs out.
          */
         public Builder queueCapacity(int n) {
             if (n < 0) {
@@ -161,13 +270,58 @@ public interface WorkerPool extends AutoCloseable {
             return this;
         }
 
+        /** Priority levels, {@code >= 1} (default 1: plain FIFO); jobs use levels 0 to {@code levels - 1}. */
+        public Builder priorities(int levels) {
+            if (levels < 1) {
+                throw new IllegalArgumentException("pool: priority levels must be >= 1, was " + levels);
+            }
+            this.priorities = levels;
+            return this;
+        }
+
+        /**
+         * How long a waiting job takes to rise one priority level, {@code > 0}; default 1 s. A job of level 0 in a
+         * pool of L levels is treated as top priority after waiting {@code (L - 1) * aging}, so it is never
+         * starved by a stream of higher-priority jobs.
+         */
+        public Builder aging(Duration perLevel) {
+            this.aging = positive(perLevel, "aging");
+            return this;
+        }
+
+        /** A time limit for every job's run, unless its {@link JobOptions#timeout} says otherwise; default none. */
+        public Builder jobTimeout(Duration limit) {
+            this.jobTimeout = positive(limit, "job timeout");
+            return this;
+        }
+
+        /**
+         * Bounds how fast jobs start: a worker takes a token from {@code limiter} before it takes a job, so jobs
+         * wait in the (bounded) queue, not on a worker, and submitters feel the backpressure. The limiter's clock
+         * should be the pool's.
+         */
+        public Builder rateLimit(Limiter limiter) {
+            this.limiter = Objects.requireNonNull(limiter, "limiter");
+            return this;
+        }
+
+        /** The span {@link PoolMetrics#throughput()} is measured over, {@code > 0}; default 10 s. */
+        public Builder metricsWindow(Duration window) {
+            this.window = positive(window, "metrics window");
+            return this;
+        }
+
         /** Where worker threads come from; default virtual threads named {@code NAME-worker-N}. */
         public Builder threadFactory(ThreadFactory factory) {
             this.threadFactory = Objects.requireNonNull(factory, "threadFactory");
             return this;
         }
 
-        /** The clock for the pool's timing; a {@code FakeClock} in tests. Default {@link Clock#system()}. */
+        /**
+         * The clock for the pool's timing (timeouts, idle retirement, metrics); a {@code FakeClock} in tests.
+         * Default: the parent context's clock, which is {@link Clock#system()} for {@code Context.background()}.
+         * Setting both a clock and a parent with a different clock is an error: a pool keeps one time.
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
@@ -187,7 +341,39 @@ public interface WorkerPool extends AutoCloseable {
 
         /** Starts the pool's workers. */
         public WorkerPool build() {
-            return new FixedPool(this);
+            return new Pool(this);
+        }
+
+        Context parent() {
+            if (parent == null) {
+                return clock == null ? Context.background() : Context.background(clock);
+            }
+            if (clock != null && parent.clock() != clock) {
+                throw new IllegalArgumentException("pool: the clock must be the parent context's clock"
+                        + " (use parent(Context.background(clock)))");
+            }
+            return parent;
+        }
+
+        PoolShape shape() {
+            int min = minWorkers;
+            int max = maxWorkers;
+            if (!groups.isEmpty() && !workersSet) {
+                min = 0;
+                max = 0;
+            }
+            int fixed = groups.stream().mapToInt(Worker.Template::count).sum();
+            int capacity = queueCapacity >= 0 ? queueCapacity : 4 * (fixed + max);
+            return new PoolShape(List.copyOf(groups), new Worker.Template(0, Set.of(), true), min, max,
+                    idleTimeout.toNanos(), capacity, priorities, priorities > 1 ? aging.toNanos() : 0, window);
+        }
+
+        private static Duration positive(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("pool: " + what + " must be > 0, was " + d);
+            }
+            return d;
         }
     }
 }

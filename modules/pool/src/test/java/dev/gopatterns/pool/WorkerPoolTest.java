@@ -19,7 +19,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
+/** The contract every pool kind keeps: run over each {@link PoolKind}. */
 class WorkerPoolTest {
 
     /** A job that blocks until the gate opens (or its context ends, through the interrupt). */
@@ -30,11 +33,12 @@ class WorkerPoolTest {
         };
     }
 
-    @Test
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(PoolKind.class)
     @DisplayName("every submitted job runs once and its handle reports Ok with its value; ids follow submission order")
-    void runsJobs() throws Exception {
+    void runsJobs(PoolKind kind) throws Exception {
         List<Job<Integer>> jobs = new ArrayList<>();
-        try (WorkerPool pool = WorkerPool.builder().workers(3).queueCapacity(8).build()) {
+        try (WorkerPool pool = kind.builder(3).queueCapacity(8).build()) {
             for (int i = 0; i < 100; i++) {
                 int k = i;
                 jobs.add(pool.submit(ctx -> k * k));
@@ -50,10 +54,11 @@ class WorkerPoolTest {
         }
     }
 
-    @Test
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(PoolKind.class)
     @DisplayName("a job that throws ends Failed with its exception, and its worker goes on with the next job")
-    void failureDoesNotKillWorker() throws Exception {
-        try (WorkerPool pool = WorkerPool.builder().workers(1).build()) {
+    void failureDoesNotKillWorker(PoolKind kind) throws Exception {
+        try (WorkerPool pool = kind.builder(1).build()) {
             IOException boom = new IOException("boom");
             Job<String> bad = pool.submit(ctx -> {
                 throw boom;
@@ -69,11 +74,12 @@ class WorkerPoolTest {
         }
     }
 
-    @Test
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(PoolKind.class)
     @DisplayName("trySubmit rejects with QUEUE_FULL when every worker is busy and the queue is full, never blocking")
-    void trySubmitQueueFull() throws Exception {
+    void trySubmitQueueFull(PoolKind kind) throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
-        try (WorkerPool pool = WorkerPool.builder().workers(1).queueCapacity(1).build()) {
+        try (WorkerPool pool = kind.builder(1).queueCapacity(1).build()) {
             Job<String> running = pool.trySubmit(gated(gate, "a")).orThrow();
             Await.until("the worker runs the first job", () -> pool.metrics().running() == 1);
             Job<String> queued = pool.trySubmit(gated(gate, "b")).orThrow();
@@ -87,11 +93,12 @@ class WorkerPoolTest {
         }
     }
 
-    @Test
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(PoolKind.class)
     @DisplayName("submit waits for room and gives up when the caller's context ends: nothing is submitted then")
-    void submitBackpressure() throws Exception {
+    void submitBackpressure(PoolKind kind) throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
-        try (WorkerPool pool = WorkerPool.builder().workers(1).queueCapacity(0).build();
+        try (WorkerPool pool = kind.builder(1).queueCapacity(0).build();
              TestThreads threads = TestThreads.virtual()) {
             pool.submit(gated(gate, "a")); // capacity 0: accepted only because the idle worker takes it
             CancellableContext caller = Context.withCancel(Context.background());
@@ -109,12 +116,13 @@ class WorkerPoolTest {
         }
     }
 
-    @Test
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(PoolKind.class)
     @DisplayName("onSubmit is a select case: when the quit case wins, nothing is submitted")
-    void onSubmitInSelect() throws Exception {
+    void onSubmitInSelect(PoolKind kind) throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
         Channel<Void> quit = Channel.unbuffered();
-        try (WorkerPool pool = WorkerPool.builder().workers(1).queueCapacity(0).build();
+        try (WorkerPool pool = kind.builder(1).queueCapacity(0).build();
              TestThreads threads = TestThreads.virtual()) {
             pool.submit(gated(gate, "busy"));
             Future<String> producer = threads.submit("producer", () -> Select.select(
@@ -130,11 +138,12 @@ class WorkerPoolTest {
         }
     }
 
-    @Test
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(PoolKind.class)
     @DisplayName("graceful shutdown runs every queued job, then refuses new ones naming the rule")
-    void gracefulShutdown() throws Exception {
+    void gracefulShutdown(PoolKind kind) throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
-        WorkerPool pool = WorkerPool.builder().workers(1).queueCapacity(10).build();
+        WorkerPool pool = kind.builder(1).queueCapacity(10).build();
         List<Job<String>> jobs = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             jobs.add(pool.submit(gated(gate, "job" + i)));
@@ -153,11 +162,12 @@ class WorkerPoolTest {
         assertThat(pool.metrics().checkInvariants().succeeded()).isEqualTo(5);
     }
 
-    @Test
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(PoolKind.class)
     @DisplayName("shutdownNow interrupts running jobs and hands back queued ones as Cancelled, never run")
-    void immediateShutdown() throws Exception {
+    void immediateShutdown(PoolKind kind) throws Exception {
         AtomicInteger ran = new AtomicInteger();
-        WorkerPool pool = WorkerPool.builder().workers(2).queueCapacity(10).build();
+        WorkerPool pool = kind.builder(2).queueCapacity(10).build();
         CountDownLatch bothRunning = new CountDownLatch(2);
         List<Job<String>> running = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
@@ -190,12 +200,13 @@ class WorkerPoolTest {
         assertThat(pool.metrics().checkInvariants().cancelled()).isEqualTo(7);
     }
 
-    @Test
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(PoolKind.class)
     @DisplayName("cancel: a queued job never runs; a running job is interrupted through its context")
-    void cancelJobs() throws Exception {
+    void cancelJobs(PoolKind kind) throws Exception {
         AtomicBoolean queuedRan = new AtomicBoolean();
         CountDownLatch started = new CountDownLatch(1);
-        try (WorkerPool pool = WorkerPool.builder().workers(1).queueCapacity(4).build()) {
+        try (WorkerPool pool = kind.builder(1).queueCapacity(4).build()) {
             Job<String> running = pool.submit(ctx -> {
                 started.countDown();
                 Channel.unbuffered().receive();
@@ -219,11 +230,12 @@ class WorkerPoolTest {
         assertThat(queuedRan).isFalse();
     }
 
-    @Test
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(PoolKind.class)
     @DisplayName("when the parent context ends, the pool shuts down immediately and terminates")
-    void parentEnds() throws Exception {
+    void parentEnds(PoolKind kind) throws Exception {
         CancellableContext parent = Context.withCancel(Context.background());
-        WorkerPool pool = WorkerPool.builder().workers(2).parent(parent).build();
+        WorkerPool pool = kind.builder(2).parent(parent).build();
         CountDownLatch started = new CountDownLatch(1);
         Job<String> job = pool.submit(ctx -> {
             started.countDown();
@@ -239,12 +251,13 @@ class WorkerPoolTest {
         pool.close();
     }
 
-    @Test
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(PoolKind.class)
     @DisplayName("a pool built with a parent that has already ended starts shut down, and terminates")
-    void parentAlreadyEnded() throws Exception {
+    void parentAlreadyEnded(PoolKind kind) throws Exception {
         CancellableContext parent = Context.withCancel(Context.background());
         parent.cancel();
-        WorkerPool pool = WorkerPool.builder().workers(2).parent(parent).build();
+        WorkerPool pool = kind.builder(2).parent(parent).build();
         pool.awaitTermination();
         assertThat(pool.isShutdown()).isTrue();
         assertThat(pool.trySubmit(ctx -> "x")).isEqualTo(new Submission.Rejected<>(Submission.Reason.SHUT_DOWN));
@@ -258,11 +271,12 @@ class WorkerPoolTest {
                 .hasMessage("pool: the thread factory returned null");
     }
 
-    @Test
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(PoolKind.class)
     @DisplayName("a submitter blocked on a full queue is woken and rejected when the pool shuts down")
-    void blockedSubmitterRejected() throws Exception {
+    void blockedSubmitterRejected(PoolKind kind) throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
-        try (WorkerPool pool = WorkerPool.builder().workers(1).queueCapacity(0).build();
+        try (WorkerPool pool = kind.builder(1).queueCapacity(0).build();
              TestThreads threads = TestThreads.virtual()) {
             pool.submit(gated(gate, "busy"));
             Future<RejectedException> blocked = threads.submitExpecting("submitter", RejectedException.class,
@@ -274,11 +288,12 @@ class WorkerPoolTest {
         }
     }
 
-    @Test
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(PoolKind.class)
     @DisplayName("a job's completion is a select case, and result() waits for it")
-    void onDone() throws Exception {
+    void onDone(PoolKind kind) throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
-        try (WorkerPool pool = WorkerPool.fixed(1); TestThreads threads = TestThreads.virtual()) {
+        try (WorkerPool pool = kind.builder(1).build(); TestThreads threads = TestThreads.virtual()) {
             Job<String> job = pool.submit(gated(gate, "done"));
             assertThat(Select.selectNow(() -> "not yet", job.onDone(r -> "fired"))).isEqualTo("not yet");
             Future<String> watcher = threads.submit("watcher", () -> Select.select(job.onDone(r -> r.toString())));

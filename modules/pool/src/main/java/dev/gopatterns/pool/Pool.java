@@ -6,100 +6,93 @@ import dev.gopatterns.chan.UncheckedInterruptedException;
 import dev.gopatterns.context.CancellableContext;
 import dev.gopatterns.context.Context;
 import dev.gopatterns.context.ContextException;
+import dev.gopatterns.rate.Limiter;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
-/** {@link WorkerPool#builder()}'s pool: a fixed number of workers over one {@link JobQueue}. */
-final class FixedPool implements WorkerPool {
+/** {@link WorkerPool#builder()}'s pool: workers over one {@link JobQueue}, of whatever shape the builder chose. */
+final class Pool implements WorkerPool {
     /*
-     * A worker loops: take a job (the queue counts it running), start it (a CAS that loses to a cancel of a queued
-     * job), run it with a fresh cancellable context, count it, complete its handle. A job that throws becomes
-     * Failed and the worker goes on: nothing a job does ends its worker.
+     * A worker loops: (in a rate-limited pool, wait for a token), take a job (the queue counts it running), start
+     * it (a CAS that loses to a cancel of a queued job), run it with a fresh cancellable context, complete its
+     * handle, and count it with the next take. A job that throws becomes Failed and the worker goes on: nothing a
+     * job does ends its worker.
      *
      * A job's context carries the pool's values but is not registered as a child of the pool's context: that
      * registration (and a Context.call hook per job) took two contended locks and a dozen allocations per job.
      * Instead the pool cancels running jobs itself: shutdownNow cancels the pool's context, then sweeps the
      * workers and cancels the job each one is running; a worker, after it publishes its current job, checks the
      * pool's context, so a job starting during the sweep is caught by one side or the other (volatile write then
-     * read on both sides). Interrupts go through the worker's claim (Worker), exactly once per job.
+     * read on both sides). Interrupts go through the worker's claim (Worker), exactly once per job; a job with a
+     * timeout has one Context.afterFunc hook that interrupts it through the same claim.
+     *
+     * Rate limiting takes a token before taking a job, so jobs wait in the queue (visible, bounded, pushing back)
+     * rather than on a worker. The wait for a token also ends at shutdown, so a graceful shutdown of an idle pool
+     * does not wait for tokens; a worker that then finds a job takes its token after taking it.
      *
      * The pool's context ends at shutdownNow, when the parent ends (a watcher registered with Context.afterFunc
-     * then shuts the pool down immediately), or when the last worker exits. The watcher is counted in `live`, so
-     * awaitTermination waits for it too, and after termination no thread of the pool is left.
+     * then shuts the pool down immediately), or when the pool has terminated.
      */
 
     /** The cause a job cancelled through its handle reports. */
     private static final Throwable CANCELLED_BY_HANDLE = cancelledError();
 
     private final String name;
-    private final int workerCount;
+    private final PoolShape shape;
     private final CancellableContext ctx;
+    /** Ends at any shutdown: what a worker's wait for a rate token listens to. */
+    private final CancellableContext accepting;
     /** The parent of every job's context: the pool's values and clock, without its cancellation. */
     private final Context jobParent;
+    private final long defaultTimeoutNanos;
+    private final Limiter limiter;
     private final JobQueue queue;
-    private final List<Thread> threads;
-    private final List<Worker> workers;
-    /** The workers and the parent watcher: counted down as each ends (the watcher: or is stopped unrun). */
-    private final CountDownLatch live;
-    private final AtomicInteger workersLeft;
     private final AtomicBoolean stopped = new AtomicBoolean();
+    private final AtomicBoolean ended = new AtomicBoolean();
+    /** Counted down when the parent watcher has run, or was stopped unrun. */
+    private final CountDownLatch watcherDone = new CountDownLatch(1);
     private final Context.Stop watcher;
 
-    FixedPool(WorkerPool.Builder b) {
+    Pool(WorkerPool.Builder b) {
         this.name = b.name;
-        this.workerCount = b.workers;
-        this.ctx = Context.withCancel(b.parent);
+        this.shape = b.shape();
+        this.ctx = Context.withCancel(b.parent());
+        this.accepting = Context.withCancel(ctx);
         this.jobParent = Context.withoutCancel(ctx);
-        int capacity = b.queueCapacity >= 0 ? b.queueCapacity : 4 * b.workers;
-        this.queue = new JobQueue(capacity, b.workers);
-        this.workersLeft = new AtomicInteger(b.workers);
+        this.defaultTimeoutNanos = b.jobTimeout == null ? -1 : b.jobTimeout.toNanos();
+        this.limiter = b.limiter;
         ThreadFactory factory = b.threadFactory != null ? b.threadFactory
                 : Thread.ofVirtual().name(b.name + "-worker-", 1).factory();
-        this.live = new CountDownLatch(b.workers + 1);
-        List<Thread> started = new ArrayList<>(b.workers);
-        List<Worker> made = new ArrayList<>(b.workers);
+        this.queue = new JobQueue(ctx.clock(), shape, w -> factory.newThread(() -> work(w)));
         try {
-            for (int i = 0; i < b.workers; i++) {
-                Worker w = new Worker();
-                Thread t = factory.newThread(() -> work(w));
-                if (t == null) {
-                    throw new IllegalStateException("pool: the thread factory returned null");
-                }
-                w.thread = t;
-                started.add(t);
-                made.add(w);
-            }
+            queue.startWorkers(shape);
         } catch (RuntimeException | Error e) {
-            ctx.cancel(); // nothing was started: release the registration on the parent
+            queue.shutdown(); // the workers that did start drain nothing and exit
+            ctx.cancel();
             throw e;
         }
-        this.threads = List.copyOf(started);
-        this.workers = List.copyOf(made);
         // Registered only now that the workers exist: with a parent that is already done, it runs at once.
         this.watcher = Context.afterFunc(ctx, () -> {
             try {
                 shutdownNow();
             } finally {
-                live.countDown();
+                watcherDone.countDown();
             }
         });
-        threads.forEach(Thread::start);
     }
 
     // ------------------------------------------------------------------------------------------ submitting
 
     @Override
-    public <T> Job<T> submit(Context callerCtx, Task<T> task) throws InterruptedException {
+    public <T> Job<T> submit(Context callerCtx, JobOptions options, Task<T> task) throws InterruptedException {
         Objects.requireNonNull(callerCtx, "ctx");
-        PoolJob<T> job = newJob(task);
+        PoolJob<T> job = newJob(options, task);
         callerCtx.throwIfDone();
         Submission.Reason refused = queue.tryOffer(job, false);
         if (refused == null) {
@@ -116,39 +109,69 @@ final class FixedPool implements WorkerPool {
     }
 
     @Override
-    public <T> Submission<T> trySubmit(Task<T> task) {
-        PoolJob<T> job = newJob(task);
+    public <T> Submission<T> trySubmit(JobOptions options, Task<T> task) {
+        PoolJob<T> job = newJob(options, task);
         Submission.Reason refused = queue.tryOffer(job, true);
         return refused == null ? new Submission.Accepted<>(job) : new Submission.Rejected<>(refused);
     }
 
     @Override
-    public <T, R> SelectCase<R> onSubmit(Task<T> task, Function<? super Job<T>, ? extends R> then) {
+    public <T, R> SelectCase<R> onSubmit(JobOptions options, Task<T> task,
+                                         Function<? super Job<T>, ? extends R> then) {
         Objects.requireNonNull(then, "handler");
-        PoolJob<T> job = newJob(task);
+        PoolJob<T> job = newJob(options, task);
         return queue.offerCase(job, () -> then.apply(job));
     }
 
-    private <T> PoolJob<T> newJob(Task<T> task) {
-        return new PoolJob<>(this, Objects.requireNonNull(task, "task"));
+    private <T> PoolJob<T> newJob(JobOptions options, Task<T> task) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(task, "task");
+        if (options.priority() >= shape.levels()) {
+            throw new IllegalArgumentException("pool: priority must be < " + shape.levels()
+                    + " (the pool's priority levels), was " + options.priority());
+        }
+        if (!shape.canRun(options.requirements())) {
+            throw new IllegalArgumentException("pool: no worker has the capabilities " + options.requirements()
+                    + " (this pool has " + shape.offered() + ")");
+        }
+        long timeout = options.timeout().map(Duration::toNanos).orElse(defaultTimeoutNanos);
+        return new PoolJob<>(this, task, options.priority(), options.requirements(), timeout);
     }
 
     // -------------------------------------------------------------------------------------------- workers
 
     private void work(Worker w) {
         try {
+            PoolJob<?> previousJob = null;
             Result<?> previous = null;
-            for (PoolJob<?> job; (job = queue.take(previous)) != null; ) {
+            for (;;) {
+                boolean token = limiter == null || awaitToken(accepting);
+                PoolJob<?> job = queue.take(w, previousJob, previous);
+                if (job == null) {
+                    break;
+                }
+                if (!token) {
+                    awaitToken(ctx); // shutting down: the queue still drains at the limited rate
+                }
+                previousJob = job;
                 previous = run(job, w);
             }
         } finally {
-            if (workersLeft.decrementAndGet() == 0) {
-                if (watcher.stop()) {
-                    live.countDown();
-                }
-                ctx.cancel(); // terminated: release the pool's registration on its parent
+            if (queue.exited(w)) {
+                terminated();
             }
-            live.countDown();
+        }
+    }
+
+    /** Waits for a rate token until {@code until} ends; whether it got one. */
+    private boolean awaitToken(Context until) {
+        try {
+            limiter.await(until);
+            return true;
+        } catch (ContextException e) {
+            return false;
+        } catch (InterruptedException e) {
+            return false; // from outside the pool (it interrupts only for a job, not now): ignored, as in take()
         }
     }
 
@@ -163,12 +186,12 @@ final class FixedPool implements WorkerPool {
                 job.complete(r);
                 return r;
             }
-            queue.neverStarted();
+            queue.neverStarted(job);
             return null;
         }
         CancellableContext jobCtx = job.tryStart(jobParent, w);
         if (jobCtx == null) {
-            queue.neverStarted(); // its handle cancelled it while it was queued, and completes it
+            queue.neverStarted(job); // its handle cancelled it while it was queued, and completes it
             return null;
         }
         w.enter(job);
@@ -178,6 +201,7 @@ final class FixedPool implements WorkerPool {
         if (ctx.isDone()) {
             jobCtx.cancel();
         }
+        Context.Stop timeoutHook = job.timeoutNanos > 0 ? Context.afterFunc(jobCtx, () -> w.interrupt(job)) : null;
         if (jobCtx.isDone()) {
             w.interrupt(job);
         }
@@ -189,6 +213,9 @@ final class FixedPool implements WorkerPool {
                     ? new Result.Cancelled<>(jobCtx.err().orElseThrow(), true)
                     : new Result.Failed<>(t);
         } finally {
+            if (timeoutHook != null) {
+                timeoutHook.stop();
+            }
             w.leave(job);
         }
         job.complete(r);
@@ -211,22 +238,34 @@ final class FixedPool implements WorkerPool {
         job.complete(new Result.Cancelled<>(cause, false));
     }
 
+    // ------------------------------------------------------------------------------------------- resizing
+
+    @Override
+    public void resize(int min, int max) {
+        WorkerPool.Builder.checkBounds(min, max, !shape.groups().isEmpty());
+        queue.resize(min, max);
+    }
+
     // ------------------------------------------------------------------------------------------- shutdown
 
     @Override
     public void shutdown() {
-        queue.shutdown();
+        accepting.cancel();
+        if (queue.shutdown()) {
+            terminated();
+        }
     }
 
     @Override
     public List<Job<?>> shutdownNow() {
         if (!stopped.compareAndSet(false, true)) {
-            queue.shutdown();
+            shutdown();
             return List.of();
         }
+        accepting.cancel();
         List<PoolJob<?>> drained = queue.shutdownAndDrain();
         ctx.cancel();
-        for (Worker w : workers) { // the running jobs: cancel their contexts and interrupt them
+        for (Worker w : queue.workers()) { // the running jobs: cancel their contexts and interrupt them
             PoolJob<?> running = w.current();
             if (running != null) {
                 running.cancelRunning();
@@ -236,27 +275,47 @@ final class FixedPool implements WorkerPool {
         for (PoolJob<?> job : drained) {
             completeCancelled(job, cause);
         }
+        if (queue.allExited()) {
+            terminated();
+        }
         return List.copyOf(drained);
+    }
+
+    /** The last worker has exited after shutdown: release the watcher and the registration on the parent. */
+    private void terminated() {
+        if (ended.compareAndSet(false, true)) {
+            if (watcher != null && watcher.stop()) {
+                watcherDone.countDown();
+            }
+            ctx.cancel();
+        }
     }
 
     @Override
     public void awaitTermination() throws InterruptedException {
-        live.await();
-        for (Thread t : threads) {
-            t.join();
-        }
+        queue.awaitTermination(Long.MAX_VALUE);
+        watcherDone.await();
     }
 
     @Override
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        if (!live.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-            return false;
-        }
+        return queue.awaitTermination(Math.max(0, timeout.toNanos()))
+                && watcherDone.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    /** Joins {@code threads}, by {@code deadline} on {@link System#nanoTime()} (MAX_VALUE: no limit). */
+    static boolean joinAll(List<Thread> threads, long deadline) throws InterruptedException {
         for (Thread t : threads) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0 || !t.join(Duration.ofNanos(left))) {
-                return !t.isAlive();
+            if (deadline == Long.MAX_VALUE) {
+                t.join();
+            } else {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !t.join(Duration.ofNanos(left))) {
+                    if (t.isAlive()) {
+                        return false;
+                    }
+                }
             }
         }
         return true;
@@ -269,7 +328,7 @@ final class FixedPool implements WorkerPool {
 
     @Override
     public boolean isTerminated() {
-        return live.getCount() == 0 && threads.stream().noneMatch(Thread::isAlive);
+        return queue.allExited() && watcherDone.getCount() == 0;
     }
 
     @Override
@@ -312,5 +371,4 @@ final class FixedPool implements WorkerPool {
         c.cancel();
         return c.err().orElseThrow();
     }
-
 }

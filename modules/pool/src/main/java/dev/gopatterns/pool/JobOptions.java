@@ -1,0 +1,106 @@
+package dev.gopatterns.pool;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * How one job is to be run: its priority, its timeout, and the capabilities a worker needs to run it. Immutable;
+ * start from {@link #defaults()} and change what you need.
+ *
+ * <pre>{@code
+ * pool.submit(ctx, JobOptions.defaults().priority(2).timeout(Duration.ofSeconds(5)).requires("gpu"), task);
+ * }</pre>
+ *
+ * <p>Go equivalent: none as a type. A Go job carries its timeout as {@code context.WithTimeout} around its work and
+ * its priority as the choice of channel it is sent on; here the pool applies them.
+ */
+public final class JobOptions {
+    private static final JobOptions DEFAULTS = new JobOptions(0, null, Set.of());
+
+    private final int priority;
+    private final Duration timeout;
+    private final Set<String> requires;
+
+    private JobOptions(int priority, Duration timeout, Set<String> requires) {
+        this.priority = priority;
+        this.timeout = timeout;
+        this.requires = requires;
+    }
+
+    /** Priority 0, no timeout, no required capability. */
+    public static JobOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /**
+     * The job's priority level, from 0 (the lowest, the default) to {@code priorities - 1} of its pool; a pool with
+     * one level (the default) accepts only 0. Higher levels are taken first; see {@link WorkerPool.Builder#aging}.
+     */
+    public JobOptions priority(int level) {
+        if (level < 0) {
+            throw new IllegalArgumentException("pool: priority must be >= 0, was " + level);
+        }
+        return new JobOptions(level, timeout, requires);
+    }
+
+    /**
+     * A time limit on the job's run, measured on the pool's clock from the moment it starts (time in the queue does
+     * not count): when it passes, the job's context ends with {@code DeadlineExceededException} and the job's
+     * thread is interrupted, and a job that stops because of it ends {@link Result.Cancelled}.
+     */
+    public JobOptions timeout(Duration limit) {
+        Objects.requireNonNull(limit, "timeout");
+        if (limit.isNegative() || limit.isZero()) {
+            throw new IllegalArgumentException("pool: timeout must be > 0, was " + limit);
+        }
+        return new JobOptions(priority, limit, requires);
+    }
+
+    /**
+     * The capabilities a worker must have to run the job (all of them). A pool whose workers cannot provide them
+     * rejects the job at submit with an {@link IllegalArgumentException} naming what is missing.
+     */
+    public JobOptions requires(String... capabilities) {
+        TreeSet<String> set = new TreeSet<>(requires);
+        for (String c : capabilities) {
+            set.add(Objects.requireNonNull(c, "capability"));
+        }
+        return new JobOptions(priority, timeout, Set.copyOf(set));
+    }
+
+    /** The priority level. */
+    public int priority() {
+        return priority;
+    }
+
+    /** The run-time limit, if any. */
+    public Optional<Duration> timeout() {
+        return Optional.ofNullable(timeout);
+    }
+
+    /** The required capabilities; empty if any worker will do. */
+    public Set<String> requirements() {
+        return requires;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof JobOptions j && priority == j.priority && Objects.equals(timeout, j.timeout)
+                && requires.equals(j.requires);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(priority, timeout, requires);
+    }
+
+    @Override
+    public String toString() {
+        return "JobOptions[priority=" + priority + (timeout != null ? ", timeout=" + timeout : "")
+                + (requires.isEmpty() ? "" : ", requires=" + Arrays.toString(new TreeSet<>(requires).toArray())) + "]";
+    }
+}

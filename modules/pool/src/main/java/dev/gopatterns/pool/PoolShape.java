@@ -1,0 +1,35 @@
+package dev.gopatterns.pool;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** What a {@link WorkerPool.Builder} decided, checked and frozen: the workers, the backlog, the timings. */
+record PoolShape(List<Worker.Template> groups, Worker.Template elastic, int minWorkers, int maxWorkers,
+                 long idleTimeoutNanos, int capacity, int levels, long agingNanos, Duration window) {
+
+    Backlog newBacklog(ArrayDeque<Worker> idle) {
+        return new Backlog.Levels(idle, capacity, levels, agingNanos);
+    }
+
+    /** Whether some worker of this pool (now or after growing) may run a job that requires {@code requires}. */
+    boolean canRun(Set<String> requires) {
+        if (requires.isEmpty() && maxWorkers > 0) {
+            return true;
+        }
+        if (maxWorkers > 0 && elastic.capabilities().containsAll(requires)) {
+            return true;
+        }
+        return groups.stream().anyMatch(g -> g.capabilities().containsAll(requires));
+    }
+
+    /** The capabilities on offer, for a message. */
+    String offered() {
+        String fixed = groups.stream().map(g -> g.count() + " with " + g.capabilities())
+                .collect(Collectors.joining(", "));
+        String rest = maxWorkers > 0 ? "up to " + maxWorkers + " with " + elastic.capabilities() : "";
+        return fixed.isEmpty() ? rest : rest.isEmpty() ? fixed : fixed + ", " + rest;
+    }
+}
