@@ -77,6 +77,17 @@ public interface Clock {
      */
     Scheduled schedule(long delayNanos, Runnable task);
 
+    /**
+     * {@link #schedule} at an absolute time: runs {@code task} once this clock reaches {@code deadlineNanos} (on
+     * the {@link #nanoTime()} scale), at once (on the clock's thread) if it already has. Use it when the deadline
+     * was computed earlier: converting to a delay and calling {@code schedule} would add the time since then, which
+     * on a {@link FakeClock} advanced by another thread can be a whole step. The default converts with a fresh
+     * {@code nanoTime()}; {@link FakeClock} does it atomically. Same rules as {@link #schedule}.
+     */
+    default Scheduled scheduleAt(long deadlineNanos, Runnable task) {
+        return schedule(deadlineNanos - nanoTime(), task);
+    }
+
     /** A task registered with {@link #schedule}. */
     interface Scheduled {
         /**

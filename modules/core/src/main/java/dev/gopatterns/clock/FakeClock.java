@@ -147,6 +147,21 @@ public final class FakeClock implements Clock {
         }
     }
 
+    /** Atomic with respect to {@link #advance}: the task runs when the time reaches {@code deadlineNanos}. */
+    @Override
+    public Scheduled scheduleAt(long deadlineNanos, Runnable task) {
+        Objects.requireNonNull(task, "task");
+        lock.lock();
+        try {
+            Task t = new Task(deadlineNanos - now > 0 ? deadlineNanos : now, taskSeq++, task);
+            tasks.add(t);
+            sleepersChanged.signalAll();
+            return t;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The number of scheduled tasks not yet run or cancelled (timers, tickers, context deadlines). */
     public int pendingTasks() {
         lock.lock();

@@ -263,7 +263,7 @@ final class TimerCtx extends CancelCtx {
         c.lock.lock();
         try {
             if (!c.isDone()) {
-                c.timer = clock.schedule(remaining, () -> c.cancel(true, new DeadlineExceededException(), cause));
+                c.timer = clock.scheduleAt(deadline, () -> c.cancel(true, new DeadlineExceededException(), cause));
             }
         } finally {
             c.lock.unlock();

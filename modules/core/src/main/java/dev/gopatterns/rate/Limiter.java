@@ -1,9 +1,9 @@
 package dev.gopatterns.rate;
 
+import dev.gopatterns.chan.Channel;
 import dev.gopatterns.chan.Select;
 import dev.gopatterns.context.Context;
 import dev.gopatterns.clock.Clock;
-import dev.gopatterns.time.Timer;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -201,13 +201,15 @@ public final class Limiter {
         if (!r.ok()) {
             throw new DeadlineTooSoonException("rate: Wait(n=" + n + ") would exceed context deadline");
         }
-        long delay = r.delayFrom(now);
-        if (delay <= 0) {
+        if (r.delayFrom(now) <= 0) {
             return;
         }
-        Timer timer = Timer.start(clock, Duration.ofNanos(delay));
+        // The wake-up is scheduled at the reservation's absolute time, not after a delay computed from `now`:
+        // on a clock advanced by another thread meanwhile (a FakeClock), a delay would wake us a step late.
+        Channel<Void> due = Channel.unbuffered();
+        Clock.Scheduled wake = clock.scheduleAt(r.timeToAct, due::close);
         try {
-            boolean acted = Select.select(timer.channel().onReceive(t -> true), ctx.onDone(() -> false));
+            boolean acted = Select.select(due.onReceiveOrClosed(closed -> true), ctx.onDone(() -> false));
             if (!acted) {
                 r.cancel();
                 ctx.throwIfDone();
@@ -216,7 +218,7 @@ public final class Limiter {
             r.cancel();
             throw e;
         } finally {
-            timer.stop();
+            wake.cancel();
         }
     }
 

@@ -91,7 +91,7 @@ public final class Ticker {
 
     /** Call only when holding lock. */
     private void arm(long gen) {
-        scheduled = clock.schedule(next - clock.nanoTime(), () -> tick(gen));
+        scheduled = clock.scheduleAt(next, () -> tick(gen)); // absolute: a tick never slips
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.gopatterns.pool;
 
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.Collections;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -69,7 +69,7 @@ public final class JobOptions {
         for (String c : capabilities) {
             set.add(Objects.requireNonNull(c, "capability"));
         }
-        return new JobOptions(priority, timeout, Set.copyOf(set));
+        return new JobOptions(priority, timeout, Collections.unmodifiableSortedSet(set));
     }
 
     /** The priority level. */
@@ -101,6 +101,6 @@ public final class JobOptions {
     @Override
     public String toString() {
         return "JobOptions[priority=" + priority + (timeout != null ? ", timeout=" + timeout : "")
-                + (requires.isEmpty() ? "" : ", requires=" + Arrays.toString(new TreeSet<>(requires).toArray())) + "]";
+                + (requires.isEmpty() ? "" : ", requires=" + requires) + "]";
     }
 }

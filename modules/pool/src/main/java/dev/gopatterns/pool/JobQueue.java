@@ -272,33 +272,20 @@ final class JobQueue extends Selectable<PoolJob<?>> {
     // ----------------------------------------------------------------------------------------- worker side
 
     /**
-     * Counts the worker's previous job as finished with {@code previous} (if not null), then returns the next job,
-     * counted as running from the moment it leaves the queue; or null when the worker is to exit (the queue is
-     * shut down and has nothing for it, or the worker retires). One locked section for both, so a busy worker
-     * takes the lock once per job. If the worker then finds the job cancelled, it calls {@link #neverStarted}.
+     * Returns the worker's next job, waiting for one, counted as running from the moment it leaves the queue; or
+     * null when the worker is to exit (the queue is shut down and has nothing for it, or the worker retires). If
+     * the worker then finds the job cancelled, it calls {@link #neverStarted}.
      */
-    PoolJob<?> take(Worker w, PoolJob<?> previousJob, Result<?> previous) {
+    PoolJob<?> take(Worker w) {
         lock();
         try {
             long now = clock.nanoTime();
-            if (previous != null) {
-                countFinished(previousJob, previous, now);
-            }
             for (;;) {
-                PoolJob<?> job = w.handoff;
-                if (job != null) {
-                    w.handoff = null;
-                    handedOff--;
-                } else if (w.retire) {
+                if (w.handoff == null && w.retire) {
                     return null;
-                } else {
-                    job = backlog.poll(w, now);
                 }
+                PoolJob<?> job = next(w, now);
                 if (job != null) {
-                    running++;
-                    job.startedAt = now;
-                    stats.started(now, job.acceptedAt);
-                    admitSubmitters();
                     return job;
                 }
                 if (shutdown || retireIfSurplus(w)) {
@@ -310,6 +297,52 @@ final class JobQueue extends Selectable<PoolJob<?>> {
         } finally {
             unlock();
         }
+    }
+
+    /**
+     * Counts {@code done} as finished with {@code r}, and returns the worker's next job if one is ready now (else
+     * null: then the worker completes its handle and calls {@link #take}). One locked section for both, so a busy
+     * worker takes the lock once per job; and the count comes before the handle completes, so whoever sees a
+     * job's result sees it counted.
+     */
+    PoolJob<?> finishAndPoll(Worker w, PoolJob<?> done, Result<?> r) {
+        lock();
+        try {
+            long now = clock.nanoTime();
+            countFinished(done, r, now);
+            return w.retire ? null : next(w, now);
+        } finally {
+            unlock();
+        }
+    }
+
+    /** Counts {@code done} as finished with {@code r}. */
+    void finish(PoolJob<?> done, Result<?> r) {
+        lock();
+        try {
+            countFinished(done, r, clock.nanoTime());
+        } finally {
+            unlock();
+        }
+    }
+
+    /** The job handed to {@code w} or the backlog's next for it, counted as running; or null. Call under the lock. */
+    private PoolJob<?> next(Worker w, long now) {
+        PoolJob<?> job = w.handoff;
+        if (job != null) {
+            w.handoff = null;
+            handedOff--;
+        } else {
+            job = backlog.poll(w, now);
+            if (job == null) {
+                return null;
+            }
+        }
+        running++;
+        job.startedAt = now;
+        stats.started(now, job.acceptedAt);
+        admitSubmitters();
+        return job;
     }
 
     /** Waits, as an idle worker, to be handed a job, told to retire, or shut down. Call only under the lock. */
@@ -382,7 +415,11 @@ final class JobQueue extends Selectable<PoolJob<?>> {
             case Result.Failed<?> f -> failed++;
             case Result.Cancelled<?> c -> cancelled++;
         }
-        stats.finished(now, job.startedAt);
+        if (r instanceof Result.Cancelled<?> c && !c.started()) {
+            stats.endedUnrun(now, job.startedAt, true); // taken, but the pool had been stopped: it never ran
+        } else {
+            stats.finished(now, job.startedAt);
+        }
     }
 
     /** A queued job was cancelled by its handle: drop it from the queue if a worker has not taken it. */

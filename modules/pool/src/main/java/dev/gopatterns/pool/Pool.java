@@ -20,9 +20,10 @@ import java.util.function.Function;
 final class Pool implements WorkerPool {
     /*
      * A worker loops: (in a rate-limited pool, wait for a token), take a job (the queue counts it running), start
-     * it (a CAS that loses to a cancel of a queued job), run it with a fresh cancellable context, complete its
-     * handle, and count it with the next take. A job that throws becomes Failed and the worker goes on: nothing a
-     * job does ends its worker.
+     * it (a CAS that loses to a cancel of a queued job), run it with a fresh cancellable context, count it (in the
+     * same locked section that hands over the next job, if one is ready), then complete its handle: counted before
+     * completed, so whoever sees a result sees it in the metrics. A job that throws becomes Failed and the worker
+     * goes on: nothing a job does ends its worker.
      *
      * A job's context carries the pool's values but is not registered as a child of the pool's context: that
      * registration (and a Context.call hook per job) took two contended locks and a dozen allocations per job.
@@ -142,25 +143,44 @@ final class Pool implements WorkerPool {
 
     private void work(Worker w) {
         try {
-            PoolJob<?> previousJob = null;
-            Result<?> previous = null;
+            PoolJob<?> next = null;
             for (;;) {
-                boolean token = limiter == null || awaitToken(accepting);
-                PoolJob<?> job = queue.take(w, previousJob, previous);
-                if (job == null) {
-                    break;
+                if (next == null) {
+                    boolean token = limiter == null || awaitToken(accepting);
+                    next = queue.take(w);
+                    if (next == null) {
+                        break;
+                    }
+                    if (!token) {
+                        awaitToken(ctx); // shutting down: the queue still drains at the limited rate
+                    }
                 }
-                if (!token) {
-                    awaitToken(ctx); // shutting down: the queue still drains at the limited rate
-                }
-                previousJob = job;
-                previous = run(job, w);
+                next = runAndFinish(next, w);
             }
         } finally {
             if (queue.exited(w)) {
                 terminated();
             }
         }
+    }
+
+    /**
+     * Runs a job, counts it, then completes its handle (in that order, so whoever sees the result sees it counted);
+     * returns the next job if one was ready when it was counted.
+     */
+    private <T> PoolJob<?> runAndFinish(PoolJob<T> job, Worker w) {
+        Result<T> r = run(job, w);
+        if (r == null) {
+            return null; // it never started, and is counted and completed already
+        }
+        PoolJob<?> next = null;
+        if (limiter == null) {
+            next = queue.finishAndPoll(w, job, r);
+        } else {
+            queue.finish(job, r); // the next job waits for a token first, and this result must not
+        }
+        job.complete(r);
+        return next;
     }
 
     /** Waits for a rate token until {@code until} ends; whether it got one. */
@@ -176,15 +196,13 @@ final class Pool implements WorkerPool {
     }
 
     /**
-     * Runs a job the queue counted as running; returns its result for the queue to count with the next take, or
-     * null if the job turned out never to have started (already counted).
+     * Runs a job the queue counted as running and returns its result, not yet counted or completed; or null if
+     * its handle cancelled it while it was queued (then it is counted here, and completed by the canceller).
      */
     private <T> Result<T> run(PoolJob<T> job, Worker w) {
         if (ctx.isDone()) { // shut down immediately, or the parent ended: queued jobs do not start
             if (job.tryCancelUnstarted()) {
-                Result<T> r = new Result.Cancelled<>(ctx.err().orElseThrow(), false);
-                job.complete(r);
-                return r;
+                return new Result.Cancelled<>(ctx.err().orElseThrow(), false);
             }
             queue.neverStarted(job);
             return null;
@@ -218,7 +236,6 @@ final class Pool implements WorkerPool {
             }
             w.leave(job);
         }
-        job.complete(r);
         return r;
     }
 

@@ -17,7 +17,8 @@ import java.util.Objects;
  *       that reached a worker are timed; {@code 0 <= utilization <= 1}.
  * </ul>
  * Across two snapshots of one pool, taken one after the other, no cumulative counter ({@code submitted},
- * {@code rejected}, {@code succeeded}, {@code failed}, {@code cancelled}) decreases.
+ * {@code rejected}, {@code succeeded}, {@code failed}, {@code cancelled}) decreases. A job is counted before its
+ * handle completes: a snapshot taken after a job's result was seen counts that job as completed.
  *
  * @param workers     worker threads alive now (for a dynamic pool this changes)
  * @param idle        workers waiting for a job

@@ -245,7 +245,7 @@ public interface WorkerPool extends AutoCloseable {
             if (n < 1) {
                 throw new IllegalArgumentException("pool: a worker group needs >= 1 workers, was " + n);
             }
-            Set<String> caps = new TreeSet<>();
+            java.util.SortedSet<String> caps = new TreeSet<>();
             for (String c : capabilities) {
                 caps.add(Objects.requireNonNull(c, "capability"));
             }
@@ -253,7 +253,7 @@ public interface WorkerPool extends AutoCloseable {
                 throw new IllegalArgumentException("pool: a worker group needs at least one capability"
                         + " (general workers are set with workers(n))");
             }
-            groups.add(new Worker.Template(n, Set.copyOf(caps), false));
+            groups.add(new Worker.Template(n, java.util.Collections.unmodifiableSortedSet(caps), false));
             return this;
         }
 
