@@ -8,6 +8,7 @@ import dev.gopatterns.context.Context;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /** A job of a {@link Pool}: its task, its state, its result, and its done channel. */
 final class PoolJob<T> implements Job<T> {
@@ -47,6 +48,8 @@ final class PoolJob<T> implements Job<T> {
     private volatile Result<T> result;
     /** Guarded by this. */
     private Channel<Void> done;
+    /** Guarded by this: run once, by the completing thread, after the result is set. */
+    private Consumer<? super Result<T>> whenComplete;
 
     PoolJob(Pool pool, Task<T> task, int priority, Set<String> requires, long timeoutNanos) {
         this.pool = pool;
@@ -110,17 +113,43 @@ final class PoolJob<T> implements Job<T> {
     void complete(Result<T> r) {
         state.set(DONE);
         Channel<Void> ch;
+        Consumer<? super Result<T>> then;
         synchronized (this) {
             result = r;
             ch = done;
+            then = whenComplete;
+            whenComplete = null;
         }
         if (ch != null) {
             ch.close();
+        }
+        if (then != null) {
+            then.accept(r);
         }
         CancellableContext c = ctx;
         if (c != null) {
             c.cancel(); // release the child's registration on the pool's context
         }
+    }
+
+    /**
+     * Runs {@code then} with the result once the job has ended: at once in this thread if it has, else in the
+     * thread that completes it (a worker, a canceller, shutdownNow), after its done channel is closed. At most one;
+     * it must be short and must not block.
+     */
+    void whenComplete(Consumer<? super Result<T>> then) {
+        Result<T> r;
+        synchronized (this) {
+            if (whenComplete != null) {
+                throw new IllegalStateException("pool: a job has one completion callback");
+            }
+            r = result;
+            if (r == null) {
+                whenComplete = then;
+                return;
+            }
+        }
+        then.accept(r);
     }
 
     @Override

@@ -6,7 +6,11 @@ import dev.gopatterns.chan.Channel;
 import dev.gopatterns.chan.Select;
 import dev.gopatterns.testkit.HangTimeout;
 import dev.gopatterns.testkit.TestThreads;
+import dev.gopatterns.context.Context;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadFactory;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Future;
@@ -18,9 +22,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * A million jobs through pools of random shapes, submitted by every route (submit, trySubmit, onSubmit), with
- * random cancellation and a shutdown, graceful or immediate, at a random moment, while a sampler checks the
- * metrics' invariants the whole time. Every job is accounted for exactly once: it ran at most once, and ran if
+ * A million jobs through pools of random kinds and shapes (every {@link PoolKind}; dynamic pools retiring and
+ * regrowing workers constantly), submitted by every route (submit, trySubmit, onSubmit) at random priorities,
+ * with random cancellation, resizes at random moments, and a shutdown, graceful or immediate, at a random
+ * moment, while a sampler checks the metrics' invariants (and that no counter goes down) the whole time. Every job is accounted for exactly once: it ran at most once, and ran if
  * and only if its result says it may have; every rejected job never ran; the counters add up.
  * {@code -Dgopatterns.pool.stressJobs=N} changes the total.
  */
@@ -52,7 +57,22 @@ class PoolStressTest {
         int total = perProducer * producers;
         int shutdownAt = rnd.nextInt(total + total / 4); // sometimes never: close() then drains
         boolean immediate = rnd.nextBoolean();
-        WorkerPool pool = WorkerPool.builder().workers(1 + rnd.nextInt(4)).queueCapacity(rnd.nextInt(17)).build();
+        int workers = 1 + rnd.nextInt(4);
+        PoolKind kind = PoolKind.values()[rnd.nextInt(PoolKind.values().length)];
+        List<Thread> made = new CopyOnWriteArrayList<>();
+        ThreadFactory virtualThreads = Thread.ofVirtual().factory();
+        WorkerPool.Builder builder = kind.builder(workers).queueCapacity(rnd.nextInt(17)).threadFactory(task -> {
+            Thread t = virtualThreads.newThread(task);
+            made.add(t);
+            return t;
+        });
+        if (kind == PoolKind.DYNAMIC) {
+            builder.idleTimeout(Duration.ofNanos(1 + rnd.nextInt(100_000))); // retire and regrow all the time
+        }
+        WorkerPool pool = builder.build();
+        int levels = kind == PoolKind.PRIORITY ? 3 : 1;
+        boolean resizable = kind != PoolKind.CAPABILITY;
+        int resizeEvery = 1 + rnd.nextInt(2_000);
         AtomicIntegerArray ran = new AtomicIntegerArray(total);
         ConcurrentLinkedQueue<Object[]> outcomes = new ConcurrentLinkedQueue<>(); // {index, Job or Rejected}
         AtomicLong submitted = new AtomicLong();
@@ -61,8 +81,10 @@ class PoolStressTest {
         try (TestThreads threads = TestThreads.virtual()) {
             Future<Long> sampler = threads.submit("sampler", () -> {
                 long samples = 0;
+                PoolMetrics previous = pool.metrics().checkInvariants();
                 while (sampling.get()) {
-                    pool.metrics().checkInvariants();
+                    PoolMetrics now = pool.metrics().checkInvariants().checkFollows(previous);
+                    previous = now;
                     samples++;
                 }
                 return samples;
@@ -81,7 +103,16 @@ class PoolStressTest {
                             }
                             return index;
                         };
-                        if (submitted.incrementAndGet() == shutdownAt) {
+                        long count = submitted.incrementAndGet();
+                        if (resizable && count % resizeEvery == 0) {
+                            try {
+                                int min = r.nextInt(3);
+                                pool.resize(Math.min(min, 1 + r.nextInt(4)) , Math.max(min, 1 + r.nextInt(4)));
+                            } catch (IllegalStateException afterShutdown) {
+                                assertThat(afterShutdown).hasMessage("pool: resize after shutdown");
+                            }
+                        }
+                        if (count == shutdownAt) {
                             if (immediate) {
                                 pool.shutdownNow();
                             } else {
@@ -89,11 +120,15 @@ class PoolStressTest {
                             }
                         }
                         Object outcome;
+                        JobOptions options = JobOptions.defaults().priority(r.nextInt(levels));
+                        if (kind == PoolKind.CAPABILITY && r.nextBoolean()) {
+                            options = options.requires("io");
+                        }
                         try {
                             outcome = switch (r.nextInt(3)) {
-                                case 0 -> pool.submit(task);
-                                case 1 -> pool.trySubmit(task);
-                                default -> Select.select(pool.onSubmit(task, j -> j),
+                                case 0 -> pool.submit(Context.background(), options, task);
+                                case 1 -> pool.trySubmit(options, task);
+                                default -> Select.select(pool.onSubmit(options, task, j -> j),
                                         never.onReceiveOrClosed(x -> null));
                             };
                         } catch (RejectedException e) {
@@ -115,6 +150,7 @@ class PoolStressTest {
             pool.close();
             sampling.set(false);
             assertThat(sampler.get()).isPositive();
+            assertThat(made).as("no worker thread of a %s pool outlives close()", kind).noneMatch(Thread::isAlive);
         }
         long accepted = 0;
         long rejected = 0;
@@ -149,6 +185,7 @@ class PoolStressTest {
         assertThat(m.waiting() + m.running()).isZero();
         assertThat(m.succeeded() + m.failed()).isLessThanOrEqualTo(mayHaveRun);
         assertThat(m.rejected()).isEqualTo(rejected);
+        assertThat(m.workers()).as("every worker has exited").isZero();
         return new long[] {accepted, rejected + (jobs - total)};
     }
 }
