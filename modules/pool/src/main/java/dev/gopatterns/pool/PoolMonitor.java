@@ -189,8 +189,9 @@ public final class PoolMonitor implements AutoCloseable {
      * One live line, for example
      * {@code "  3.0s  19.8 jobs/s  queue 20/20  running 8/8  p99 wait 1.00s  p99 run 297ms  rejected 0  failed 0"}.
      * Jobs/s is the pool's windowed {@link PoolMetrics#throughput()}; the queue is
-     * {@link PoolMetrics#waiting()} out of {@code queueCapacity} ({@code < 0}: unknown, shown without it); running
-     * is out of the live workers; a latency with nothing measured yet shows as {@code -}.
+     * {@link PoolMetrics#waiting()} out of {@code queueCapacity} ({@code < 0}: unknown, shown without it), and can
+     * exceed it by the jobs just handed to idle workers that have not yet taken them, which {@code waiting} counts
+     * too; running is out of the live workers; a latency with nothing measured yet shows as {@code -}.
      */
     public static String line(PoolMetrics m, int queueCapacity, Duration elapsed) {
         return String.format(Locale.ROOT, "%6s  %5.1f jobs/s  queue %s  running %d/%d  p99 wait %s  p99 run %s"
