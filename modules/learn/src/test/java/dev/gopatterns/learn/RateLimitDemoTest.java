@@ -137,7 +137,7 @@ class RateLimitDemoTest {
                 .contains("  busiest   10 starts within 0.00 s (from 0.00 s); allowed: 8.5  ✗\n"
                         + "            = burst 5 + 3 tokens held by idle workers + 20/s × (span + 25 ms lag); timers"
                         + " ran up to 3 ms late")
-                .contains("  queue     at most 25 waiting; capacity 20, plus jobs handed straight to idle workers (up to"
-                        + " 3)  ✗");
+                .contains("  queue     at most 25 waiting; capacity 20, plus jobs handed straight to idle workers"
+                        + " (up to 3)  ✗");
     }
 }

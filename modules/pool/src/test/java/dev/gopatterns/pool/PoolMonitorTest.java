@@ -115,7 +115,8 @@ class PoolMonitorTest {
     }
 
     @Test
-    @DisplayName("on a terminal: each interval rewrites the line in place (\\r, line, clear to end), close adds the summary")
+    @DisplayName("on a terminal: each interval rewrites the line in place (\\r, line, clear to end), close adds the"
+            + " summary")
     void inPlaceRewritesOneLine() throws Exception {
         FakeClock clock = new FakeClock();
         StringBuffer out = new StringBuffer();
