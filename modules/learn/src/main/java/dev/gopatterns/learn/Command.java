@@ -12,6 +12,7 @@ import java.util.OptionalInt;
  * ./learn check [N] [--solution] [-v]      run the tests of exercise N, or of the first one not done
  * ./learn hint N [K]                       show hint K of exercise N, or the next one not seen yet
  * ./learn show N                           print exercise N's README
+ * ./learn demo [rate-limit] [--rate N ...] run a demo: a rate-limited pool against a slow service
  * ./learn help                             explain all this
  * </pre>
  *
@@ -32,6 +33,9 @@ public sealed interface Command {
     /** {@code ./learn show N}: the exercise's README. */
     record Show(int exercise) implements Command {}
 
+    /** {@code ./learn demo [rate-limit] [options]}: the rate-limited pool demo ({@link RateLimitDemo}). */
+    record Demo(RateLimitDemo.Options options) implements Command {}
+
     /** {@code ./learn help}. */
     record Help() implements Command {}
 
@@ -49,7 +53,19 @@ public sealed interface Command {
         boolean solution = false;
         boolean verbose = false;
         List<String> words = new ArrayList<>();
-        for (String arg : args) {
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (arg.equals("demo") && words.isEmpty()) {
+                // The demo has options of its own (--rate 20): the rest of the words are its.
+                List<String> rest = args.subList(i + 1, args.size());
+                if (rest.contains("-h") || rest.contains("--help")) {
+                    return new Help();
+                }
+                if (solution || verbose) {
+                    throw new UsageException((solution ? "--solution" : "--verbose") + " does not apply to demo");
+                }
+                return new Demo(RateLimitDemo.parse(rest));
+            }
             switch (arg) {
                 case "--solution", "--solutions" -> solution = true;
                 case "-v", "--verbose" -> verbose = true;

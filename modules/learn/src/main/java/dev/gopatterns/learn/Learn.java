@@ -1,5 +1,7 @@
 package dev.gopatterns.learn;
 
+import dev.gopatterns.clock.Clock;
+import dev.gopatterns.pool.PoolMonitor;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -50,6 +52,9 @@ final class Learn {
     }
 
     int run(Command command) throws IOException, UsageException {
+        if (command instanceof Command.Demo demo) {
+            return demo(demo.options()); // needs no exercises
+        }
         if (track.exercises().isEmpty()) {
             out.println("No exercises found under " + track.relative(track.root().resolve("exercises")) + ".");
             return SETUP;
@@ -62,6 +67,7 @@ final class Learn {
             case Command.Hint c -> hint(exercise(c.exercise()), c.hint());
             case Command.Show c -> show(exercise(c.exercise()));
             case Command.Help c -> help();
+            case Command.Demo c -> demo(c.options());
         };
     }
 
@@ -286,6 +292,43 @@ final class Learn {
         return OK;
     }
 
+    // ------------------------------------------------------------------------------------------------ demo
+
+    /** The rate-limited pool demo, on the system clock; {@link #TESTS_FAIL} if it caught the pool misbehaving. */
+    private int demo(RateLimitDemo.Options options) {
+        out.println(style.strong("Rate-limited worker pool against a slow service"));
+        FailureText.wrap(options.describe(), width - 2).forEach(line -> out.println(style.quiet("  " + line)));
+        out.println(style.quiet("  Go: limiter := rate.NewLimiter(" + RateLimitDemo.num(options.rate()) + ", "
+                + options.burst() + "); jobs := make(chan Job, " + options.queue() + ")"));
+        out.println(style.quiet("      " + options.workers() + " workers, each: for j := range jobs {"
+                + " limiter.Wait(ctx); call(j) }"));
+        out.println();
+        RateLimitDemo.Report report;
+        try {
+            report = RateLimitDemo.run(options, Clock.system(), out,
+                    options.inPlace().orElseGet(PoolMonitor::onTerminal));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            out.println("./learn: the demo was interrupted");
+            return SETUP;
+        }
+        out.println();
+        RateLimitDemo.describe(options, report, style).forEach(out::println);
+        out.println();
+        List<String> problems = RateLimitDemo.problems(options, report);
+        if (problems.isEmpty()) {
+            out.println(style.good(Style.PASS + " The rate held and the queue stayed bounded."));
+        } else {
+            problems.forEach(p -> out.println(style.bad(Style.FAIL + " " + p)));
+        }
+        out.println(step("try", options.mode() == RateLimitDemo.Backpressure.BLOCK
+                ? "./learn demo --mode reject" + style.quiet("   (rejections instead of a blocked producer)")
+                : "./learn demo --mode block" + style.quiet("   (a blocked producer instead of rejections)")));
+        out.println(step("or", "./learn demo --rate 50 --burst 20 --workers 4" + style.quiet("   (./learn help"
+                + " lists the options)")));
+        return problems.isEmpty() ? OK : TESTS_FAIL;
+    }
+
     private int help() {
         out.println(HELP);
         return OK;
@@ -298,11 +341,24 @@ final class Learn {
               ./learn show N           read exercise N: the task, the Go version, what the tests check
               ./learn check [N]        run exercise N's tests; without N, the first exercise not done yet
               ./learn hint N [K]       the next hint for exercise N, one at a time (or hint K again)
+              ./learn demo             a rate-limited worker pool against a slow service, watched live (~8 s)
               ./learn help             this text
 
             Options
               -v, --verbose            with check: whole failure messages and stack traces
               --solution               with list or check: run the same tests against the reference solutions
+
+            Demo options (./learn demo [rate-limit] [options]; --name=value works too)
+              --rate N                 the limit, jobs started per second (20)
+              --burst B                how many may start at once, the limiter's bucket (5)
+              --workers W              the pool's workers (8)
+              --queue Q                the pool's queue capacity (20)
+              --jobs N | --seconds S   how many jobs the producer offers (150), or for how long
+              --offer N                how many jobs per second the producer tries to submit (twice the rate)
+              --service-ms M           the simulated service's latency (200), varied by --jitter P percent (50)
+              --mode block|reject      submit, which waits for room (block), or trySubmit, which is refused
+              --in-place | --plain     rewrite the monitor's line in place, or a line per second (default:
+                                       in place on a terminal)
 
             How it works
               Each exercise is a Java package under exercises/src/main/java/dev/gopatterns/exercises/: a stub whose

@@ -3,7 +3,9 @@ package dev.gopatterns.learn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -63,6 +65,35 @@ class CommandTest {
         assertThat(parse("show 1").runsTests()).isFalse();
         assertThat(parse("hint 1").runsTests()).isFalse();
         assertThat(parse("help").runsTests()).isFalse();
+        assertThat(parse("demo").runsTests()).isFalse();
+    }
+
+    @Test
+    @DisplayName("demo, with or without its name, runs the rate-limit demo with the defaults")
+    void demoDefaults() throws Exception {
+        Command.Demo expected = new Command.Demo(RateLimitDemo.Options.defaults());
+        assertThat(parse("demo")).isEqualTo(expected);
+        assertThat(parse("demo rate-limit")).isEqualTo(expected);
+        assertThat(RateLimitDemo.Options.defaults()).satisfies(o -> {
+            assertThat(o.offer()).as("the producer offers faster than the limit").isGreaterThan(o.rate());
+            assertThat(o.workers() / (o.service().toMillis() / 1000.0)).as("the workers could go faster than the"
+                    + " limit, so the limiter is what binds").isGreaterThan(o.rate());
+        });
+    }
+
+    @Test
+    @DisplayName("demo takes every option as --name value or --name=value, in any order; --offer defaults to twice"
+            + " the rate")
+    void demoOptions() throws Exception {
+        Command c = parse("demo rate-limit --rate 50 --burst=10 --workers 3 --queue 0 --seconds 1.5 --service-ms 40"
+                + " --jitter 0 --mode reject --plain");
+        assertThat(c).isEqualTo(new Command.Demo(new RateLimitDemo.Options(50, 10, 3, 0, 150,
+                Optional.of(Duration.ofMillis(1500)), Duration.ofMillis(40), 0, 100,
+                RateLimitDemo.Backpressure.REJECT, Optional.of(false))));
+        assertThat(parse("demo --jobs 7 --offer 9.5 --in-place --mode=block")).isEqualTo(new Command.Demo(
+                new RateLimitDemo.Options(20, 5, 8, 20, 7, Optional.empty(), Duration.ofMillis(200), 0.5, 9.5,
+                        RateLimitDemo.Backpressure.BLOCK, Optional.of(true))));
+        assertThat(parse("demo --rate 20 --help")).isEqualTo(new Command.Help());
     }
 
     @ParameterizedTest(name = "\"{0}\" fails with: {1}")
@@ -80,6 +111,19 @@ class CommandTest {
             "hint 1 --solution| --solution only applies to list and check",
             "list -v          | --verbose only applies to check",
             "check 99999      | '99999' is not an exercise number",
+            "demo fast        | unknown demo 'fast'; the demos are: rate-limit",
+            "demo --rate      | --rate needs a value, as in: ./learn demo --rate 20",
+            "demo --rate 0    | --rate must be > 0, was 0",
+            "demo --rate x    | --rate takes a number, was 'x'",
+            "demo --workers 0 | --workers must be >= 1, was 0",
+            "demo --queue -1  | --queue must be >= 0, was -1",
+            "demo --jitter 101| --jitter is a percentage from 0 to 100, was 101",
+            "demo --mode later| --mode is block (submit waits) or reject (trySubmit refuses), was 'later'",
+            "demo --jobs 5 --seconds 2| --jobs and --seconds both say when the producer stops",
+            "demo --fast      | unknown demo option '--fast'",
+            "demo --plain=yes | --plain takes no value",
+            "demo rate-limit x| unexpected word 'x'",
+            "-v demo          | --verbose does not apply to demo",
     })
     @DisplayName("words that are not a command are refused with a message that says what is wrong")
     void usageErrors(String line, String message) {

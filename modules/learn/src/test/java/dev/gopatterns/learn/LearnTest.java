@@ -11,10 +11,12 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What a learner reads: the commands run over a two-exercise track, with canned test results. */
@@ -209,7 +211,22 @@ class LearnTest {
     void help() throws Exception {
         run(new Command.Help());
 
-        assertThat(output()).contains("./learn show N", "./learn check [N]", "./learn hint N [K]", "--solution");
+        assertThat(output()).contains("./learn show N", "./learn check [N]", "./learn hint N [K]", "--solution",
+                "./learn demo", "--rate N", "--mode block|reject");
+    }
+
+    @Test
+    @Timeout(10)
+    @DisplayName("demo runs a short rate-limited pool, shows the monitor's lines and checks itself: exit 0")
+    void demo() throws Exception {
+        RateLimitDemo.Options o = new RateLimitDemo.Options(40, 4, 4, 4, 24, Optional.empty(),
+                Duration.ofMillis(20), 0.5, 80, RateLimitDemo.Backpressure.BLOCK, Optional.of(false));
+
+        assertThat(run(new Command.Demo(o))).isEqualTo(Learn.OK);
+
+        assertThat(output()).contains("Rate-limited worker pool", "limiter.Wait(ctx)", "done in ",
+                "24 jobs (24 ok, 0 failed, 0 cancelled)", "  busiest ", "  queue     at most ",
+                "✓ The rate held and the queue stayed bounded.", "./learn demo --mode reject");
     }
 
     @Test
