@@ -45,6 +45,11 @@ final class JobQueue extends Selectable<PoolJob<?>> {
     }
 
     private final Clock clock;
+    /**
+     * Whether a taken job still waits (for a rate token) before it starts: then it stays counted as waiting until
+     * {@link #started}.
+     */
+    private final boolean deferStart;
     private final Spawner spawner;
     private final long idleTimeoutNanos;
     private final Worker.Template elasticTemplate;
@@ -63,6 +68,8 @@ final class JobQueue extends Selectable<PoolJob<?>> {
     private int elastic;
     private int nextWorkerIndex;
     private int handedOff;
+    /** Jobs taken by a worker that waits for a rate token before starting them. */
+    private int awaitingStart;
     private boolean shutdown;
     private boolean allExited;
     private long nextId = 1;
@@ -73,8 +80,9 @@ final class JobQueue extends Selectable<PoolJob<?>> {
     private long cancelled;
     private long rejectedCount;
 
-    JobQueue(Clock clock, PoolShape shape, Spawner spawner) {
+    JobQueue(Clock clock, PoolShape shape, boolean deferStart, Spawner spawner) {
         this.clock = clock;
+        this.deferStart = deferStart;
         this.spawner = spawner;
         this.idleTimeoutNanos = shape.idleTimeoutNanos();
         this.elasticTemplate = shape.elastic();
@@ -338,11 +346,30 @@ final class JobQueue extends Selectable<PoolJob<?>> {
                 return null;
             }
         }
+        if (deferStart) {
+            awaitingStart++;
+        } else {
+            markStarted(job, now);
+        }
+        admitSubmitters();
+        return job;
+    }
+
+    private void markStarted(PoolJob<?> job, long now) {
         running++;
         job.startedAt = now;
         stats.started(now, job.acceptedAt);
-        admitSubmitters();
-        return job;
+    }
+
+    /** In a pool that defers starts: the worker has its token for {@code job} (or gave up waiting), and starts it. */
+    void started(PoolJob<?> job) {
+        lock();
+        try {
+            awaitingStart--;
+            markStarted(job, clock.nanoTime());
+        } finally {
+            unlock();
+        }
     }
 
     /** Waits, as an idle worker, to be handed a job, told to retire, or shut down. Call only under the lock. */
@@ -614,7 +641,8 @@ final class JobQueue extends Selectable<PoolJob<?>> {
         lock();
         try {
             long now = clock.nanoTime();
-            return new PoolMetrics(workers.size(), idle.size(), submitted, backlog.size() + handedOff, running,
+            return new PoolMetrics(workers.size(), idle.size(), submitted, backlog.size() + handedOff + awaitingStart,
+                    running,
                     succeeded, failed, cancelled, rejectedCount, stats.throughput(now),
                     stats.utilization(now, running), stats.queueWait(), stats.runTime());
         } finally {

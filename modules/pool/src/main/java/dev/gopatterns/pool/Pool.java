@@ -33,9 +33,10 @@ final class Pool implements WorkerPool {
      * read on both sides). Interrupts go through the worker's claim (Worker), exactly once per job; a job with a
      * timeout has one Context.afterFunc hook that interrupts it through the same claim.
      *
-     * Rate limiting takes a token before taking a job, so jobs wait in the queue (visible, bounded, pushing back)
-     * rather than on a worker. The wait for a token also ends at shutdown, so a graceful shutdown of an idle pool
-     * does not wait for tokens; a worker that then finds a job takes its token after taking it.
+     * Rate limiting, as in Go's worker loop, takes the job and then waits for a token: a worker never holds a
+     * token without a job, so N idle workers cannot start N jobs at once when the limiter's burst is smaller. The
+     * job counts as waiting (not running) until its token comes; and it is counted and completed before its
+     * worker waits for the next token.
      *
      * The pool's context ends at shutdownNow, when the parent ends (a watcher registered with Context.afterFunc
      * then shuts the pool down immediately), or when the pool has terminated.
@@ -47,8 +48,6 @@ final class Pool implements WorkerPool {
     private final String name;
     private final PoolShape shape;
     private final CancellableContext ctx;
-    /** Ends at any shutdown: what a worker's wait for a rate token listens to. */
-    private final CancellableContext accepting;
     /** The parent of every job's context: the pool's values and clock, without its cancellation. */
     private final Context jobParent;
     private final long defaultTimeoutNanos;
@@ -64,13 +63,12 @@ final class Pool implements WorkerPool {
         this.name = b.name;
         this.shape = b.shape();
         this.ctx = Context.withCancel(b.parent());
-        this.accepting = Context.withCancel(ctx);
         this.jobParent = Context.withoutCancel(ctx);
         this.defaultTimeoutNanos = b.jobTimeout == null ? -1 : b.jobTimeout.toNanos();
         this.limiter = b.limiter;
         ThreadFactory factory = b.threadFactory != null ? b.threadFactory
                 : Thread.ofVirtual().name(b.name + "-worker-", 1).factory();
-        this.queue = new JobQueue(ctx.clock(), shape, w -> factory.newThread(() -> work(w)));
+        this.queue = new JobQueue(ctx.clock(), shape, b.limiter != null, w -> factory.newThread(() -> work(w)));
         try {
             queue.startWorkers(shape);
         } catch (RuntimeException | Error e) {
@@ -146,14 +144,13 @@ final class Pool implements WorkerPool {
             PoolJob<?> next = null;
             for (;;) {
                 if (next == null) {
-                    boolean token = limiter == null || awaitToken(accepting);
                     next = queue.take(w);
                     if (next == null) {
                         break;
                     }
-                    if (!token) {
-                        awaitToken(ctx); // shutting down: the queue still drains at the limited rate
-                    }
+                }
+                if (limiter != null) {
+                    awaitToken(next); // as Go's worker loop: take a job, then wait for the limiter
                 }
                 next = runAndFinish(next, w);
             }
@@ -161,6 +158,24 @@ final class Pool implements WorkerPool {
             if (queue.exited(w)) {
                 terminated();
             }
+        }
+    }
+
+    /**
+     * Waits for a rate token before {@code job} starts, until the pool stops (then the job does not start: run()
+     * sees the pool's context done). A limiter that fails (a burst set to 0 meanwhile) fails the job, not the worker.
+     */
+    private void awaitToken(PoolJob<?> job) {
+        try {
+            limiter.await(ctx);
+        } catch (ContextException e) {
+            // shut down immediately: run() ends the job Cancelled, unstarted
+        } catch (InterruptedException e) {
+            // from outside the pool (it interrupts only for a running job): ignored, as in take()
+        } catch (RuntimeException | Error e) {
+            job.tokenFailure = e;
+        } finally {
+            queue.started(job);
         }
     }
 
@@ -177,22 +192,10 @@ final class Pool implements WorkerPool {
         if (limiter == null) {
             next = queue.finishAndPoll(w, job, r);
         } else {
-            queue.finish(job, r); // the next job waits for a token first, and this result must not
+            queue.finish(job, r); // the next job waits for a token, and this result must not wait with it
         }
         job.complete(r);
         return next;
-    }
-
-    /** Waits for a rate token until {@code until} ends; whether it got one. */
-    private boolean awaitToken(Context until) {
-        try {
-            limiter.await(until);
-            return true;
-        } catch (ContextException e) {
-            return false;
-        } catch (InterruptedException e) {
-            return false; // from outside the pool (it interrupts only for a job, not now): ignored, as in take()
-        }
     }
 
     /**
@@ -206,6 +209,9 @@ final class Pool implements WorkerPool {
             }
             queue.neverStarted(job);
             return null;
+        }
+        if (job.tokenFailure != null && job.tryCancelUnstarted()) {
+            return new Result.Failed<>(job.tokenFailure); // never ran: the rate limiter failed
         }
         CancellableContext jobCtx = job.tryStart(jobParent, w);
         if (jobCtx == null) {
@@ -267,7 +273,6 @@ final class Pool implements WorkerPool {
 
     @Override
     public void shutdown() {
-        accepting.cancel();
         if (queue.shutdown()) {
             terminated();
         }
@@ -279,7 +284,6 @@ final class Pool implements WorkerPool {
             shutdown();
             return List.of();
         }
-        accepting.cancel();
         List<PoolJob<?>> drained = queue.shutdownAndDrain();
         ctx.cancel();
         for (Worker w : queue.workers()) { // the running jobs: cancel their contexts and interrupt them

@@ -41,6 +41,8 @@ final class PoolJob<T> implements Job<T> {
     /** The pool's clock when the job was accepted, and when a worker took it; written under the queue's lock. */
     long acceptedAt;
     long startedAt;
+    /** Set by its worker if the rate limiter failed while the job waited for a token; the job then fails unrun. */
+    Throwable tokenFailure;
     /** The job's context while it runs; written before the CAS to RUNNING, so cancel() sees it. */
     private volatile CancellableContext ctx;
     /** The worker running the job; written before the CAS to RUNNING. */

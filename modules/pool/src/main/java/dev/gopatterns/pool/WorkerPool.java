@@ -296,12 +296,19 @@ public interface WorkerPool extends AutoCloseable {
         }
 
         /**
-         * Bounds how fast jobs start: a worker takes a token from {@code limiter} before it takes a job, so jobs
-         * wait in the (bounded) queue, not on a worker, and submitters feel the backpressure. The limiter's clock
+         * Bounds how fast jobs start: as in Go's worker loop, a worker takes a job and then waits for a token from
+         * {@code limiter} before starting it (a job waiting for its token counts as waiting). A worker never holds
+         * a token without a job, so in any span of time at most {@code burst + rate * span} jobs start, however
+         * many workers are idle. The queue stays bounded, so submitters feel the backpressure. The limiter's clock
          * should be the pool's.
          */
         public Builder rateLimit(Limiter limiter) {
-            this.limiter = Objects.requireNonNull(limiter, "limiter");
+            Objects.requireNonNull(limiter, "limiter");
+            if (limiter.burst() < 1 && limiter.limit() != Limiter.INF) {
+                throw new IllegalArgumentException("pool: the rate limiter's burst must be >= 1 (with 0 no job could"
+                        + " ever start), was " + limiter.burst());
+            }
+            this.limiter = limiter;
             return this;
         }
 

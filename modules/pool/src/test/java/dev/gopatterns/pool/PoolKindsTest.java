@@ -341,6 +341,31 @@ class PoolKindsTest {
         }
 
         @Test
+        @DisplayName("rate-limited: idle workers hold no tokens, so a burst of jobs after a quiet spell starts only the limiter's burst")
+        void idleWorkersHoldNoTokens() throws Exception {
+            FakeClock clock = new FakeClock();
+            Limiter limiter = new Limiter(1, 1, clock); // 1/s, burst 1
+            AtomicInteger started = new AtomicInteger();
+            try (WorkerPool pool = WorkerPool.builder().workers(8).rateLimit(limiter).clock(clock).build()) {
+                Await.until("eight idle workers", () -> pool.metrics().idle() == 8);
+                clock.advance(Duration.ofSeconds(10)); // a quiet spell: the bucket fills to its burst, 1
+                for (int i = 0; i < 5; i++) {
+                    pool.submit(ctx -> started.incrementAndGet());
+                }
+                Await.until("one starts, four wait for tokens", () -> started.get() == 1
+                        && pool.metrics().waiting() == 4);
+                for (int s = 1; s <= 4; s++) {
+                    clock.advance(Duration.ofSeconds(1));
+                    int allowed = 1 + s;
+                    Await.until(() -> allowed + " started after " + allowed + " s, saw " + started.get(),
+                            () -> started.get() == allowed);
+                }
+            }
+            assertThatThrownBy(() -> WorkerPool.builder().rateLimit(new Limiter(5, 0)))
+                    .hasMessage("pool: the rate limiter's burst must be >= 1 (with 0 no job could ever start), was 0");
+        }
+
+        @Test
         @DisplayName("metrics: queue-wait and run-time percentiles, throughput over the window, utilization")
         void timings() throws Exception {
             FakeClock clock = new FakeClock();
