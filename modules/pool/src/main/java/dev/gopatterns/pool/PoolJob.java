@@ -40,6 +40,11 @@ final class PoolJob<T> implements Job<T> {
     /** The pool's clock when the job was accepted, and when a worker took it; written under the queue's lock. */
     long acceptedAt;
     long startedAt;
+    /**
+     * With per-worker queues ({@link PartitionedBacklog}): the index of the worker chosen for the job, -1 until
+     * chosen; written and read under the queue's lock.
+     */
+    int queueIndex = -1;
     /** The job's context while it runs; written before the CAS to RUNNING, so cancel() sees it. */
     private volatile CancellableContext ctx;
     /** The worker running the job; written before the CAS to RUNNING. */

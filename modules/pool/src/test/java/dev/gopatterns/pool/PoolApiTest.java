@@ -31,7 +31,7 @@ class PoolApiTest {
                 .map(JavaClass::getSimpleName)
                 .collect(Collectors.toCollection(TreeSet::new));
         assertThat(publicTypes).as("a new public type is an API decision, with its javadoc")
-                .containsExactlyInAnyOrder("Job", "JobOptions", "PoolMetrics", "RejectedException", "Result", "Submission", "Task",
+                .containsExactlyInAnyOrder("Distribution", "Job", "JobOptions", "PoolMetrics", "RejectedException", "Result", "Submission", "Task",
                         "WorkerPool");
     }
 }
