@@ -18,9 +18,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * A million jobs through pools of random shapes, submitted by every route (submit, trySubmit, onSubmit), with
- * random cancellation and a shutdown, graceful or immediate, at a random moment, while a sampler checks the
- * metrics' invariants the whole time. Every job is accounted for exactly once: it ran at most once, and ran if
+ * A million jobs through pools of random shapes (sizes, capacities, distributions), submitted by every route
+ * (submit, trySubmit, onSubmit), with random cancellation and a shutdown, graceful or immediate, at a random moment,
+ * while a sampler checks the metrics' invariants the whole time. Every job is accounted for exactly once: it ran at most once, and ran if
  * and only if its result says it may have; every rejected job never ran; the counters add up.
  * {@code -Dgopatterns.pool.stressJobs=N} changes the total.
  */
@@ -44,6 +44,19 @@ class PoolStressTest {
         assertThat(accepted).as("most jobs get in").isGreaterThan(TOTAL / 4);
     }
 
+    /** The shared queue half the time, else a random per-worker strategy, with or without stealing. */
+    private static Distribution distribution(ThreadLocalRandom rnd, int workers) {
+        int[] weights = rnd.ints(workers, 1, 4).toArray();
+        Distribution d = switch (rnd.nextInt(8)) {
+            case 0 -> Distribution.roundRobin();
+            case 1 -> Distribution.leastLoaded();
+            case 2 -> Distribution.random();
+            case 3 -> Distribution.weighted(weights);
+            default -> Distribution.shared();
+        };
+        return !d.equals(Distribution.shared()) && rnd.nextBoolean() ? d.withStealing() : d;
+    }
+
     /** One pool, {@code jobs} submissions; returns {accepted, rejected}. */
     private long[] round(int jobs) throws Exception {
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
@@ -52,7 +65,9 @@ class PoolStressTest {
         int total = perProducer * producers;
         int shutdownAt = rnd.nextInt(total + total / 4); // sometimes never: close() then drains
         boolean immediate = rnd.nextBoolean();
-        WorkerPool pool = WorkerPool.builder().workers(1 + rnd.nextInt(4)).queueCapacity(rnd.nextInt(17)).build();
+        int workers = 1 + rnd.nextInt(4);
+        WorkerPool pool = WorkerPool.builder().workers(workers).queueCapacity(rnd.nextInt(17))
+                .distribution(distribution(rnd, workers)).build();
         AtomicIntegerArray ran = new AtomicIntegerArray(total);
         ConcurrentLinkedQueue<Object[]> outcomes = new ConcurrentLinkedQueue<>(); // {index, Job or Rejected}
         AtomicLong submitted = new AtomicLong();
