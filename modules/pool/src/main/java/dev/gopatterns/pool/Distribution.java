@@ -20,9 +20,11 @@ import java.util.Objects;
  * chans[next%n] <- job; next++
  * }</pre>
  *
- * <p>Go equivalent: a channel per worker, as in Jeffail/tunny's workers and panjf2000/ants' {@code goWorker.task}
- * channels; the strategy is the code that picks which channel to send on. Go programs that shard work this way
- * usually do it to keep a key's jobs in order on one goroutine, or to avoid one contended channel.
+ * <p>Go equivalent: a channel per worker, and code that picks which one to send on. Jeffail/tunny and
+ * panjf2000/ants give each worker its own channel too (ants' {@code goWorker.task}), but send only to a worker that is
+ * idle, which is what the shared queue's hand-off does here; a per-worker strategy also queues on a busy worker's
+ * channel, as {@code chans[i%n] <- job} does. Go programs shard work this way to keep a key's jobs in order on one
+ * goroutine, to give each worker its own resource, or to avoid one contended channel.
  *
  * <h2>The contract, for every per-worker strategy</h2>
  * <ul>
