@@ -184,7 +184,8 @@ public interface WorkerPool extends AutoCloseable {
      *   <li><b>per-worker queues</b>: {@link #distribution} gives each of {@code workers(n)} workers its own queue
      *       and chooses the worker for each job (round-robin, least-loaded, random, weighted).
      * </ul>
-     * They combine: a dynamic, rate-limited priority pool is one builder.
+     * They combine: a dynamic, rate-limited priority pool is one builder. Per-worker queues combine only with a fixed
+     * pool of general workers at one priority level (rate limits and timeouts are fine).
      */
     final class Builder {
         private int minWorkers = 4;
