@@ -4,7 +4,8 @@ output) of the Pool_ benchmarks. Rendered by render.py from the committed result
 Python 3 standard library only, on benchlib.py.
 
 Tables: per-job time for each (work, workers) pair, every pool in rows, with the Go twins' rows; then the
-gopatterns pool divided by ThreadPoolExecutor (array queue) and by the Go channel-fed pool, with the noise sentence.
+gopatterns pool divided by ThreadPoolExecutor (array queue) and by the Go channel-fed pool, with the noise sentence;
+then Pool_03's distributions (shared queue or per-worker queues), each divided by the shared queue.
 """
 
 import os
@@ -18,6 +19,8 @@ import benchlib as bl  # noqa: E402
 PKG = "dev.gopatterns.jmh."
 BENCH = PKG + "Pool_01_PerJobOverhead.runJobs"
 WORK_ALONE = PKG + "Pool_02_WorkAlone.work"
+DISTRIBUTION = PKG + "Pool_03_Distribution.runJobs"
+DISTRIBUTION_ORDER = ["shared", "roundRobin", "leastLoaded", "random", "weighted", "roundRobin+stealing"]
 POOL_ORDER = ["gopatterns", "gopatterns:platform", "ThreadPoolExecutor:array", "ThreadPoolExecutor:linked",
               "ForkJoinPool", "virtualThreadPerTask", "ErrGroup:limit"]
 GO_TWINS = [("ChannelPool", "Go: channel-fed pool of N goroutines"),
@@ -33,7 +36,7 @@ def render(results, go_runs, note=""):
     table_args = (bl.index_jmh(results), go_runs)
     entries = [e for e in results if e["benchmark"] == BENCH]
     if not entries:
-        return [], {}
+        return distributions(results, table_args), {}
     pools = sorted({e["params"]["pool"] for e in entries},
                    key=lambda p: POOL_ORDER.index(p) if p in POOL_ORDER else len(POOL_ORDER))
     works = [w for w in ("empty", "1us") if any(e["params"]["work"] == w for e in entries)]
@@ -68,7 +71,32 @@ def render(results, go_runs, note=""):
     if svg:
         svgs["pool-perjob.svg"] = svg
         md += ["![Worker pools: time per job](pool-perjob.svg)", ""]
-    return md, svgs
+    return md + distributions(results, table_args), svgs
+
+
+def distributions(results, table_args):
+    """Pool_03: the shared queue against per-worker queues, per job, and each divided by shared."""
+    entries = [e for e in results if e["benchmark"] == DISTRIBUTION]
+    if not entries:
+        return []
+    names = sorted({e["params"]["distribution"] for e in entries},
+                   key=lambda d: DISTRIBUTION_ORDER.index(d) if d in DISTRIBUTION_ORDER else len(DISTRIBUTION_ORDER))
+    md = ["### Pool_03_Distribution — 20,000 jobs, 4 workers, shared queue or a queue per worker, per job", "",
+          "ns per job, as the submitting thread sees it; `uniform`: every job about 1 us of CPU; `skewed`: one in "
+          "20 (fixed random positions) 50 times longer. Lower is better. Run: %s." % bl.run_quality(entries), ""]
+    t = bl.Table(["work", "distribution", "time per job", "÷ shared"], ["---", "---", "---:", "---:"], *table_args)
+    for work in ("uniform", "skewed"):
+        shared = bl.jmh_ref(DISTRIBUTION, distribution="shared", work=work)
+        for name in names:
+            ref = bl.jmh_ref(DISTRIBUTION, distribution=name, work=work)
+            ratio = {"k": "ratio", "a": ref, "b": shared} if name != "shared" else "1×"
+            t.add([work, "`%s`" % name, ref, ratio])
+        go_shared = {"k": "go", "n": "Distribution/dist=shared/work=%s" % work}
+        for dist, label in (("shared", "Go: one shared channel"),
+                            ("roundRobin", "Go: a channel per worker, round-robin")):
+            ref = {"k": "go", "n": "Distribution/dist=%s/work=%s" % (dist, work)}
+            t.add([work, label, ref, {"k": "ratio", "a": ref, "b": go_shared} if dist != "shared" else "1×"])
+    return md + t.render()
 
 
 def comparisons(works, workers, table_args):

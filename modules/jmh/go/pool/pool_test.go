@@ -2,12 +2,14 @@
 // bounded by a channel semaphore (make(chan struct{}, N), the standard library's idiom; x/sync's Weighted is the
 // same shape but needs a module download this machine cannot make), per job. The work is empty, or about a microsecond
 // of CPU (the same loop length as JMH's consumeCPU is not available; a fixed arithmetic loop is calibrated below).
+// BenchmarkDistribution is the twin of Pool_03_Distribution (a shared channel against per-worker channels).
 //
 // How to run: cd modules/jmh/go && go test -run '^$' -bench . ./pool
 package pool
 
 import (
 	"fmt"
+	"math/rand"
 	"sync"
 	"testing"
 )
@@ -78,6 +80,61 @@ func BenchmarkSemaphoreBounded(b *testing.B) {
 					}()
 				}
 				wg.Wait()
+			})
+		}
+	}
+}
+
+// BenchmarkDistribution is the twin of Pool_03_Distribution: 4 goroutines fed by one shared channel, or each by its
+// own channel with the jobs dealt round-robin (chans[i%4] <- job), for uniform jobs (spin(128), about 1 us) and
+// skewed ones (one in 20 is 50 times longer, at seeded random positions: the same share as the Java benchmark, not
+// the same positions).
+func BenchmarkDistribution(b *testing.B) {
+	const workers = 4
+	for _, dist := range []string{"shared", "roundRobin"} {
+		for _, kind := range []string{"uniform", "skewed"} {
+			b.Run(fmt.Sprintf("dist=%s/work=%s", dist, kind), func(b *testing.B) {
+				long := make([]bool, jobs)
+				if kind == "skewed" {
+					for _, p := range rand.New(rand.NewSource(2026)).Perm(jobs)[:jobs/20] {
+						long[p] = true
+					}
+				}
+				chans := make([]chan bool, workers)
+				var wg sync.WaitGroup
+				for w := range chans {
+					if dist == "shared" && w > 0 {
+						chans[w] = chans[0]
+					} else {
+						chans[w] = make(chan bool, jobs)
+					}
+				}
+				for w := 0; w < workers; w++ {
+					go func(in chan bool) {
+						for l := range in {
+							if l {
+								spin(128 * 50)
+							} else {
+								spin(128)
+							}
+							wg.Done()
+						}
+					}(chans[w])
+				}
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					wg.Add(1)
+					chans[i%workers] <- long[i%jobs]
+				}
+				wg.Wait()
+				b.StopTimer()
+				if dist == "shared" {
+					close(chans[0])
+				} else {
+					for _, c := range chans {
+						close(c)
+					}
+				}
 			})
 		}
 	}

@@ -265,6 +265,7 @@ final class Pool implements WorkerPool {
 
     @Override
     public void resize(int min, int max) {
+        shape.checkResizable();
         WorkerPool.Builder.checkBounds(min, max, !shape.groups().isEmpty());
         queue.resize(min, max);
     }

@@ -43,6 +43,11 @@ final class PoolJob<T> implements Job<T> {
     long startedAt;
     /** Set by its worker if the rate limiter failed while the job waited for a token; the job then fails unrun. */
     Throwable tokenFailure;
+    /**
+     * With per-worker queues ({@link PartitionedBacklog}): the index of the worker chosen for the job, -1 until
+     * chosen; written and read under the queue's lock.
+     */
+    int queueIndex = -1;
     /** The job's context while it runs; written before the CAS to RUNNING, so cancel() sees it. */
     private volatile CancellableContext ctx;
     /** The worker running the job; written before the CAS to RUNNING. */

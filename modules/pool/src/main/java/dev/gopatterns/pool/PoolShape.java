@@ -8,10 +8,22 @@ import java.util.stream.Collectors;
 
 /** What a {@link WorkerPool.Builder} decided, checked and frozen: the workers, the backlog, the timings. */
 record PoolShape(List<Worker.Template> groups, Worker.Template elastic, int minWorkers, int maxWorkers,
-                 long idleTimeoutNanos, int capacity, int levels, long agingNanos, Duration window) {
+                 long idleTimeoutNanos, int capacity, int levels, long agingNanos, Duration window,
+                 Distribution distribution) {
 
     Backlog newBacklog(ArrayDeque<Worker> idle) {
+        if (!distribution.isShared()) {
+            return new PartitionedBacklog(idle, capacity, maxWorkers, distribution);
+        }
         return new Backlog.Levels(idle, capacity, levels, agingNanos);
+    }
+
+    /** Refuses a resize of a pool whose workers have their own queues. */
+    void checkResizable() {
+        if (!distribution.isShared()) {
+            throw new IllegalStateException("pool: a pool with per-worker queues (" + distribution
+                    + ") cannot be resized: each worker's queue lives as long as the pool");
+        }
     }
 
     /** Whether some worker of this pool (now or after growing) may run a job that requires {@code requires}. */

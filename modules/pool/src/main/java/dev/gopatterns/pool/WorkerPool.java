@@ -117,7 +117,9 @@ public interface WorkerPool extends AutoCloseable {
      *
      * @throws IllegalArgumentException if {@code min < 0}, {@code max < min}, or {@code max < 1} in a pool with no
      *                                  capability group
-     * @throws IllegalStateException    "pool: resize after shutdown"
+     * @throws IllegalStateException    "pool: resize after shutdown", or if the pool's workers have their own
+     *                                  queues (a {@link Distribution} other than {@code shared}), which live as
+     *                                  long as the pool
      */
     void resize(int min, int max);
 
@@ -178,9 +180,12 @@ public interface WorkerPool extends AutoCloseable {
      *       {@link JobOptions#priority};
      *   <li><b>capability-routed</b>: {@link #workerGroup} declares workers with capabilities; a job that
      *       {@linkplain JobOptions#requires requires} some runs only on a worker that has them all;
-     *   <li><b>rate-limited</b>: {@link #rateLimit} bounds how fast jobs start.
+     *   <li><b>rate-limited</b>: {@link #rateLimit} bounds how fast jobs start;
+     *   <li><b>per-worker queues</b>: {@link #distribution} gives each of {@code workers(n)} workers its own queue
+     *       and chooses the worker for each job (round-robin, least-loaded, random, weighted).
      * </ul>
-     * They combine: a dynamic, rate-limited priority pool is one builder.
+     * They combine: a dynamic, rate-limited priority pool is one builder. Per-worker queues combine only with a fixed
+     * pool of general workers at one priority level (rate limits and timeouts are fine).
      */
     final class Builder {
         private int minWorkers = 4;
@@ -194,6 +199,7 @@ public interface WorkerPool extends AutoCloseable {
         private Duration window = Duration.ofSeconds(10);
         private Clock clock;
         private Context parent;
+        private Distribution distribution = Distribution.shared();
         Duration jobTimeout;
         Limiter limiter;
         ThreadFactory threadFactory;
@@ -312,6 +318,16 @@ public interface WorkerPool extends AutoCloseable {
             return this;
         }
 
+        /**
+         * How jobs are spread over the workers: {@link Distribution#shared()} (the default: one queue) or a queue
+         * per worker with a strategy that picks each job's worker. Per-worker queues need {@code workers(n)}, no
+         * {@link #workerGroup} and one priority level; {@link #build()} checks.
+         */
+        public Builder distribution(Distribution distribution) {
+            this.distribution = Objects.requireNonNull(distribution, "distribution");
+            return this;
+        }
+
         /** The span {@link PoolMetrics#throughput()} is measured over, {@code > 0}; default 10 s. */
         public Builder metricsWindow(Duration window) {
             this.window = positive(window, "metrics window");
@@ -369,10 +385,12 @@ public interface WorkerPool extends AutoCloseable {
                 min = 0;
                 max = 0;
             }
+            distribution.check(min, max, groups, priorities);
             int fixed = groups.stream().mapToInt(Worker.Template::count).sum();
             int capacity = queueCapacity >= 0 ? queueCapacity : 4 * (fixed + max);
             return new PoolShape(List.copyOf(groups), new Worker.Template(0, Set.of(), true), min, max,
-                    idleTimeout.toNanos(), capacity, priorities, priorities > 1 ? aging.toNanos() : 0, window);
+                    idleTimeout.toNanos(), capacity, priorities, priorities > 1 ? aging.toNanos() : 0, window,
+                    distribution);
         }
 
         private static Duration positive(Duration d, String what) {

@@ -38,6 +38,51 @@ enum PoolKind {
         WorkerPool.Builder builder(int n) {
             return WorkerPool.builder().workers(n).rateLimit(new Limiter(Limiter.INF, 1));
         }
+    },
+    /** A queue per worker, job k to worker k mod n. */
+    ROUND_ROBIN {
+        @Override
+        WorkerPool.Builder builder(int n) {
+            return WorkerPool.builder().workers(n).distribution(Distribution.roundRobin());
+        }
+    },
+    /** A queue per worker, each job to the worker with the fewest jobs queued and running. */
+    LEAST_LOADED {
+        @Override
+        WorkerPool.Builder builder(int n) {
+            return WorkerPool.builder().workers(n).distribution(Distribution.leastLoaded());
+        }
+    },
+    /**
+     * A queue per worker, each job to a random one. Two jobs may land on one worker while another idles, so a test
+     * that needs n jobs running at once on n workers cannot run over this kind (see immediateShutdown).
+     */
+    RANDOM {
+        @Override
+        WorkerPool.Builder builder(int n) {
+            return WorkerPool.builder().workers(n).distribution(Distribution.random());
+        }
+    },
+    /**
+     * A queue per worker, weights 1, 2, ..., n: unequal, and (for the n of these tests, up to 3) the first n jobs go
+     * to n different workers, as a test that needs n jobs running at once on n workers requires.
+     */
+    WEIGHTED {
+        @Override
+        WorkerPool.Builder builder(int n) {
+            int[] weights = new int[n];
+            for (int i = 0; i < n; i++) {
+                weights[i] = i + 1;
+            }
+            return WorkerPool.builder().workers(n).distribution(Distribution.weighted(weights));
+        }
+    },
+    /** Random with stealing: no worker idles while a job waits, whatever the draw. */
+    RANDOM_STEALING {
+        @Override
+        WorkerPool.Builder builder(int n) {
+            return WorkerPool.builder().workers(n).distribution(Distribution.random().withStealing());
+        }
     };
 
     abstract WorkerPool.Builder builder(int n);

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * A million jobs through pools of random kinds and shapes (every {@link PoolKind}; dynamic pools retiring and
+ * A million jobs through pools of random kinds and shapes (every {@link PoolKind}, fixed pools with random
+ * distributions, with and without stealing; dynamic pools retiring and
  * regrowing workers constantly), submitted by every route (submit, trySubmit, onSubmit) at random priorities,
  * with random cancellation, resizes at random moments, and a shutdown, graceful or immediate, at a random
  * moment, while a sampler checks the metrics' invariants (and that no counter goes down) the whole time. Every job is accounted for exactly once: it ran at most once, and ran if
@@ -49,6 +50,19 @@ class PoolStressTest {
         assertThat(accepted).as("most jobs get in").isGreaterThan(TOTAL / 4);
     }
 
+    /** The shared queue half the time, else a random per-worker strategy, with or without stealing. */
+    private static Distribution distribution(ThreadLocalRandom rnd, int workers) {
+        int[] weights = rnd.ints(workers, 1, 4).toArray();
+        Distribution d = switch (rnd.nextInt(8)) {
+            case 0 -> Distribution.roundRobin();
+            case 1 -> Distribution.leastLoaded();
+            case 2 -> Distribution.random();
+            case 3 -> Distribution.weighted(weights);
+            default -> Distribution.shared();
+        };
+        return !d.equals(Distribution.shared()) && rnd.nextBoolean() ? d.withStealing() : d;
+    }
+
     /** One pool, {@code jobs} submissions; returns {accepted, rejected}. */
     private long[] round(int jobs) throws Exception {
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
@@ -66,12 +80,20 @@ class PoolStressTest {
             made.add(t);
             return t;
         });
+        Distribution distribution = kind == PoolKind.FIXED ? distribution(rnd, workers) : Distribution.shared();
+        if (kind == PoolKind.FIXED) {
+            builder.distribution(distribution);
+        }
         if (kind == PoolKind.DYNAMIC) {
             builder.idleTimeout(Duration.ofNanos(1 + rnd.nextInt(100_000))); // retire and regrow all the time
         }
         WorkerPool pool = builder.build();
         int levels = kind == PoolKind.PRIORITY ? 3 : 1;
-        boolean resizable = kind != PoolKind.CAPABILITY;
+        boolean resizable = switch (kind) {
+            case FIXED -> distribution.equals(Distribution.shared()); // per-worker queues cannot be resized
+            case DYNAMIC, PRIORITY, RATE_LIMITED -> true;
+            default -> false;
+        };
         int resizeEvery = 1 + rnd.nextInt(2_000);
         AtomicIntegerArray ran = new AtomicIntegerArray(total);
         ConcurrentLinkedQueue<Object[]> outcomes = new ConcurrentLinkedQueue<>(); // {index, Job or Rejected}

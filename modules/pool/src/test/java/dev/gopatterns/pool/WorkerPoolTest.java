@@ -162,8 +162,11 @@ class WorkerPoolTest {
         assertThat(pool.metrics().checkInvariants().succeeded()).isEqualTo(5);
     }
 
+    // Not over RANDOM: it needs two jobs running at once on two workers, and random per-worker queues may put both
+    // on one worker's queue while the other idles (Go's `chans[rand.Intn(n)] <- job` does the same). RANDOM_STEALING
+    // keeps it.
     @ParameterizedTest(name = "{0}")
-    @EnumSource(PoolKind.class)
+    @EnumSource(value = PoolKind.class, mode = EnumSource.Mode.EXCLUDE, names = "RANDOM")
     @DisplayName("shutdownNow interrupts running jobs and hands back queued ones as Cancelled, never run")
     void immediateShutdown(PoolKind kind) throws Exception {
         AtomicInteger ran = new AtomicInteger();
