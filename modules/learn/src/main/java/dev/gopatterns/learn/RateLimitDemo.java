@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.LongAccumulator;
  * the start rate holds at the limit (after the initial burst), and the overload shows up where it should, as a
  * bounded queue and a blocked producer ({@code submit}) or as rejections ({@code trySubmit}), never as an
  * unbounded backlog. At the end the demo checks itself against the token bucket's promise: in every span of
- * time, at most {@code burst + rate × span} jobs started, plus one per worker (see below).
+ * time, at most {@code burst + rate × span} jobs started.
  *
  * <p>Go equivalent: {@code limiter := rate.NewLimiter(20, 5)}, {@code jobs := make(chan Job, 20)}, and eight
  * workers that each loop {@code for j := range jobs { limiter.Wait(ctx); call(j) }}.
@@ -40,11 +40,9 @@ final class RateLimitDemo {
      * broken limiter, while a missing or ignored limiter (every job starting as it is offered) exceeds the bound by
      * far more than that.
      *
-     * The pool takes a worker's token before the worker takes a job (WorkerPool.Builder.rateLimit), so a worker
-     * that finds the queue empty waits holding a token: up to `workers` tokens can be banked that way, beyond the
-     * bucket's burst, and spent together when jobs arrive. Go's loop, `for j := range jobs { limiter.Wait(ctx);
-     * ... }`, takes the token after the job and has no such slack. So the bound checked here is
-     * (burst + workers) + rate * span; the summary says so.
+     * The pool's worker takes a job and then waits for its token (WorkerPool.Builder.rateLimit), as Go's loop
+     * `for j := range jobs { limiter.Wait(ctx); ... }` does, so no idle worker banks a token: the bound checked
+     * here is the token bucket's own, burst + rate * span.
      *
      * The busiest span is found in one pass: with starts t_0 <= ... <= t_n-1, the excess of the span [t_i, t_j]
      * is (j - i + 1) - rate * (t_j - t_i); for each j the best i maximises rate * t_i - i, kept as a running max.
@@ -370,14 +368,15 @@ final class RateLimitDemo {
         return new Window(to - from + 1, starts.get(from), span, allowed);
     }
 
-    /** The busiest span of the run, against the pool's bound: the burst, plus a token per worker. */
+    /** The busiest span of the run, against the pool's bound: the token bucket's, burst + rate * span. */
     static Window window(Options o, Report r) {
-        return busiest(r.starts(), o.rate(), o.burst() + o.workers(), r.allowedLag());
+        return busiest(r.starts(), o.rate(), o.burst(), r.allowedLag());
     }
 
     /**
-     * The most jobs {@link PoolMetrics#waiting()} may count: the queue's capacity, plus the jobs handed straight
-     * to an idle worker that has not yet picked them up (at most one per worker), which it counts too.
+     * The most jobs {@link PoolMetrics#waiting()} may count: the queue's capacity, plus at most one job per worker
+     * that a worker holds without having started it (handed to it while idle, or waiting for its token), which it
+     * counts too.
      */
     static long waitingBound(Options o) {
         return (long) o.queue() + o.workers();
@@ -389,12 +388,12 @@ final class RateLimitDemo {
         Window w = window(o, r);
         if (w.exceeded()) {
             problems.add(String.format(Locale.ROOT, "the start rate went over the limit: %d jobs started within %s"
-                            + " (from %s), but %s jobs/s with burst %d and %d workers allows %.1f there", w.count(),
-                    secs(w.span()), secs(w.from()), num(o.rate()), o.burst(), o.workers(), w.allowed()));
+                            + " (from %s), but %s jobs/s with burst %d allows %.1f there", w.count(),
+                    secs(w.span()), secs(w.from()), num(o.rate()), o.burst(), w.allowed()));
         }
         if (r.maxWaiting() > waitingBound(o)) {
             problems.add("the queue held " + r.maxWaiting() + " jobs, over its capacity of " + o.queue() + " plus "
-                    + o.workers() + " hand-offs to idle workers");
+                    + o.workers() + " jobs held by workers before they start");
         }
         if (r.starts().size() != r.metrics().completed() || r.metrics().completed() != r.offered() - r.rejected()) {
             problems.add("jobs went missing: " + (r.offered() - r.rejected()) + " accepted, " + r.starts().size()
@@ -423,12 +422,12 @@ final class RateLimitDemo {
         lines.add(row("busiest", String.format(Locale.ROOT, "%d starts within %s (from %s); allowed: %.1f",
                 w.count(), secs(w.span()), secs(w.from()), w.allowed()))
                 + "  " + (w.exceeded() ? style.bad(Style.FAIL) : style.good(Style.PASS)));
-        lines.add(row("", style.quiet(String.format(Locale.ROOT, "= burst %d + %d tokens held by idle workers + %s/s"
-                        + " × (span + %d ms lag); timers ran up to %d ms late", o.burst(), o.workers(), num(o.rate()),
-                r.allowedLag().toMillis(), r.lateness().toMillis()))));
+        lines.add(row("", style.quiet(String.format(Locale.ROOT, "= burst %d + %s/s × (span + %d ms lag); timers ran"
+                        + " up to %d ms late", o.burst(), num(o.rate()), r.allowedLag().toMillis(),
+                r.lateness().toMillis()))));
         lines.add(row("queue", "at most " + r.maxWaiting() + " waiting; capacity " + o.queue()
-                + (r.maxWaiting() > o.queue() ? ", plus jobs handed straight to idle workers (up to " + o.workers()
-                + ")" : "")) + "  " + (r.maxWaiting() > waitingBound(o) ? style.bad(Style.FAIL)
+                + (r.maxWaiting() > o.queue() ? ", plus jobs held by workers before they start (up to "
+                + o.workers() + ")" : "")) + "  " + (r.maxWaiting() > waitingBound(o) ? style.bad(Style.FAIL)
                 : style.good(Style.PASS)));
         PoolMetrics m = r.metrics();
         lines.add(row("latency", "queue wait p50 " + fmt(m.queueWait().p50()) + " p99 " + fmt(m.queueWait().p99())

@@ -90,7 +90,7 @@ class RateLimitDemoTest {
         assertThat(r.offered()).isEqualTo(40);
         assertThat(r.rejected()).isZero();
         assertThat(r.starts()).hasSize(40);
-        assertThat(r.maxWaiting()).as("the queue, and hand-offs to idle workers").isBetween(1L, 5L + 4);
+        assertThat(r.maxWaiting()).as("the queue, and jobs held by workers before they start").isBetween(1L, 5L + 4);
         assertThat(r.blocked()).as("the producer felt the backpressure").isPositive();
         assertThat(r.metrics().succeeded()).isEqualTo(40);
         assertThat(r.elapsed()).as("35 starts after the burst at 50/s cannot take less than 0.7 s")
@@ -131,13 +131,12 @@ class RateLimitDemoTest {
 
         assertThat(RateLimitDemo.problems(o, r)).containsExactly(
                 "the start rate went over the limit: 10 jobs started within 0.00 s (from 0.00 s), but 20 jobs/s"
-                        + " with burst 5 and 3 workers allows 8.5 there",
-                "the queue held 25 jobs, over its capacity of 20 plus 3 hand-offs to idle workers");
+                        + " with burst 5 allows 5.5 there",
+                "the queue held 25 jobs, over its capacity of 20 plus 3 jobs held by workers before they start");
         assertThat(String.join("\n", RateLimitDemo.describe(o, r, Style.plain())))
-                .contains("  busiest   10 starts within 0.00 s (from 0.00 s); allowed: 8.5  ✗\n"
-                        + "            = burst 5 + 3 tokens held by idle workers + 20/s × (span + 25 ms lag); timers"
-                        + " ran up to 3 ms late")
-                .contains("  queue     at most 25 waiting; capacity 20, plus jobs handed straight to idle workers"
+                .contains("  busiest   10 starts within 0.00 s (from 0.00 s); allowed: 5.5  ✗\n"
+                        + "            = burst 5 + 20/s × (span + 25 ms lag); timers ran up to 3 ms late")
+                .contains("  queue     at most 25 waiting; capacity 20, plus jobs held by workers before they start"
                         + " (up to 3)  ✗");
     }
 }
