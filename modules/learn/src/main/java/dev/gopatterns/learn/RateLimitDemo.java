@@ -113,7 +113,7 @@ final class RateLimitDemo {
      * @param offered     submissions the producer attempted
      * @param rejected    of those, refused because the queue was full
      * @param blocked     how long the producer spent waiting in {@code submit}
-     * @param maxWaiting  the most jobs seen waiting in the queue (after every submission, and every second)
+     * @param maxWaiting  the most jobs seen in the queue (after every submission, and every second)
      * @param metrics     the pool's last snapshot, after it terminated
      * @param elapsed     the whole run, until the last job ended
      * @param lateness    the most any simulated service call overslept its latency: how late timers and wake-ups
@@ -280,8 +280,7 @@ final class RateLimitDemo {
         PoolMetrics last;
         try (WorkerPool pool = WorkerPool.builder().name("demo").workers(o.workers()).queueCapacity(o.queue())
                 .rateLimit(limiter).clock(clock).metricsWindow(Duration.ofSeconds(2)).build()) {
-            PoolMonitor monitor = PoolMonitor.builder(pool).name("demo").output(out).inPlace(inPlace)
-                    .queueCapacity(o.queue()).start();
+            PoolMonitor monitor = PoolMonitor.builder(pool).name("demo").output(out).inPlace(inPlace).start();
             try {
                 Ticker pace = Ticker.every(clock, Duration.ofNanos(Math.max(1, Math.round(1e9 / o.offer()))));
                 try {
@@ -298,7 +297,7 @@ final class RateLimitDemo {
                         } else if (pool.trySubmit(call) instanceof Submission.Rejected<Void>) {
                             rejected++;
                         }
-                        maxWaiting = Math.max(maxWaiting, pool.metrics().checkInvariants().waiting());
+                        maxWaiting = Math.max(maxWaiting, pool.metrics().checkInvariants().queued());
                     }
                 } finally {
                     pace.stop();
@@ -308,7 +307,7 @@ final class RateLimitDemo {
             } finally {
                 monitor.close();
             }
-            maxWaiting = Math.max(maxWaiting, monitor.maxWaiting());
+            maxWaiting = Math.max(maxWaiting, monitor.maxQueued());
             last = pool.metrics().checkInvariants();
         }
         List<Duration> times = starts.stream().sorted().map(t -> Duration.ofNanos(t - t0)).toList();
@@ -373,13 +372,9 @@ final class RateLimitDemo {
         return busiest(r.starts(), o.rate(), o.burst(), r.allowedLag());
     }
 
-    /**
-     * The most jobs {@link PoolMetrics#waiting()} may count: the queue's capacity, plus at most one job per worker
-     * that a worker holds without having started it (handed to it while idle, or waiting for its token), which it
-     * counts too.
-     */
+    /** The most jobs {@link PoolMetrics#queued()} may count: the queue's capacity. */
     static long waitingBound(Options o) {
-        return (long) o.queue() + o.workers();
+        return o.queue();
     }
 
     /** What broke, in words; empty if the rate held and the queue stayed bounded. */
@@ -392,8 +387,7 @@ final class RateLimitDemo {
                     secs(w.span()), secs(w.from()), num(o.rate()), o.burst(), w.allowed()));
         }
         if (r.maxWaiting() > waitingBound(o)) {
-            problems.add("the queue held " + r.maxWaiting() + " jobs, over its capacity of " + o.queue() + " plus "
-                    + o.workers() + " jobs held by workers before they start");
+            problems.add("the queue held " + r.maxWaiting() + " jobs, over its capacity of " + o.queue());
         }
         if (r.starts().size() != r.metrics().completed() || r.metrics().completed() != r.offered() - r.rejected()) {
             problems.add("jobs went missing: " + (r.offered() - r.rejected()) + " accepted, " + r.starts().size()
@@ -425,9 +419,7 @@ final class RateLimitDemo {
         lines.add(row("", style.quiet(String.format(Locale.ROOT, "= burst %d + %s/s × (span + %d ms lag); timers ran"
                         + " up to %d ms late", o.burst(), num(o.rate()), r.allowedLag().toMillis(),
                 r.lateness().toMillis()))));
-        lines.add(row("queue", "at most " + r.maxWaiting() + " waiting; capacity " + o.queue()
-                + (r.maxWaiting() > o.queue() ? ", plus jobs held by workers before they start (up to "
-                + o.workers() + ")" : "")) + "  " + (r.maxWaiting() > waitingBound(o) ? style.bad(Style.FAIL)
+        lines.add(row("queue", "at most " + r.maxWaiting() + " queued; capacity " + o.queue()) + "  " + (r.maxWaiting() > waitingBound(o) ? style.bad(Style.FAIL)
                 : style.good(Style.PASS)));
         PoolMetrics m = r.metrics();
         lines.add(row("latency", "queue wait p50 " + fmt(m.queueWait().p50()) + " p99 " + fmt(m.queueWait().p99())

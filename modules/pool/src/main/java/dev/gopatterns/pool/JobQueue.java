@@ -52,6 +52,7 @@ final class JobQueue extends Selectable<PoolJob<?>> {
     private final boolean deferStart;
     private final Spawner spawner;
     private final long idleTimeoutNanos;
+    private final int queueCapacity;
     private final Worker.Template elasticTemplate;
     /** Everything below is guarded by the lock. */
     private final ArrayDeque<Worker> idle = new ArrayDeque<>();
@@ -85,6 +86,7 @@ final class JobQueue extends Selectable<PoolJob<?>> {
         this.deferStart = deferStart;
         this.spawner = spawner;
         this.idleTimeoutNanos = shape.idleTimeoutNanos();
+        this.queueCapacity = shape.capacity();
         this.elasticTemplate = shape.elastic();
         this.backlog = shape.newBacklog(idle);
         this.minElastic = shape.minWorkers();
@@ -641,8 +643,8 @@ final class JobQueue extends Selectable<PoolJob<?>> {
         lock();
         try {
             long now = clock.nanoTime();
-            return new PoolMetrics(workers.size(), idle.size(), submitted, backlog.size() + handedOff + awaitingStart,
-                    running,
+            return new PoolMetrics(workers.size(), idle.size(), queueCapacity, submitted,
+                    backlog.size() + handedOff + awaitingStart, backlog.size(), running,
                     succeeded, failed, cancelled, rejectedCount, stats.throughput(now),
                     stats.utilization(now, running), stats.queueWait(), stats.runTime());
         } finally {

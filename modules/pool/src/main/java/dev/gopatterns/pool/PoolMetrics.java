@@ -12,6 +12,7 @@ import java.util.Objects;
  *   <li>{@code submitted == waiting + running + completed()}: every accepted job is waiting, running or ended;
  *   <li>{@code completed() == succeeded + failed + cancelled};
  *   <li>every counter is {@code >= 0}; {@code running + idle <= workers};
+ *   <li>{@code queued <= waiting}, {@code queued <= queueCapacity}, and {@code waiting - queued <= workers};
  *   <li>{@code rejected} counts submissions that were refused; they are not in {@code submitted};
  *   <li>{@code runTime.count() <= completed()} and {@code queueWait.count() <= submitted - waiting}: only jobs
  *       that reached a worker are timed; {@code 0 <= utilization <= 1}.
@@ -21,9 +22,12 @@ import java.util.Objects;
  * handle completes: a snapshot taken after a job's result was seen counts that job as completed.
  *
  * @param workers     worker threads alive now (for a dynamic pool this changes)
- * @param idle        workers waiting for a job
+ * @param idle          workers waiting for a job
+ * @param queueCapacity the bound on {@code queued} (the builder's {@code queueCapacity})
  * @param submitted   jobs accepted since the pool started
- * @param waiting     accepted jobs not yet started
+ * @param waiting     accepted jobs not yet started: those in the queue, and those a worker holds but has not
+ *                    started (handed to it while idle, or waiting for a rate token), at most one per worker
+ * @param queued      accepted jobs in the queue, which no worker holds yet; never more than {@code queueCapacity}
  * @param running     jobs running now (from the moment a worker takes them)
  * @param succeeded   jobs that ended {@link Result.Ok}
  * @param failed      jobs that ended {@link Result.Failed}
@@ -34,9 +38,9 @@ import java.util.Objects;
  * @param queueWait   how long jobs that reached a worker waited for one
  * @param runTime     how long finished jobs ran
  */
-public record PoolMetrics(int workers, int idle, long submitted, long waiting, long running, long succeeded,
-                          long failed, long cancelled, long rejected, double throughput, double utilization,
-                          Latency queueWait, Latency runTime) {
+public record PoolMetrics(int workers, int idle, int queueCapacity, long submitted, long waiting, long queued,
+                          long running, long succeeded, long failed, long cancelled, long rejected, double throughput,
+                          double utilization, Latency queueWait, Latency runTime) {
 
     public PoolMetrics {
         Objects.requireNonNull(queueWait, "queueWait");
@@ -72,6 +76,9 @@ public record PoolMetrics(int workers, int idle, long submitted, long waiting, l
         }
         if (running + idle > workers) {
             throw broken("running + idle > workers");
+        }
+        if (queued < 0 || queued > waiting || queued > queueCapacity || waiting - queued > workers) {
+            throw broken("queued outside [waiting - workers, min(waiting, queueCapacity)]");
         }
         if (runTime.count() > completed() || queueWait.count() > submitted - waiting) {
             throw broken("more jobs timed than reached a worker");

@@ -21,7 +21,7 @@ import java.util.concurrent.ThreadFactory;
  *
  * <pre>{@code
  * try (WorkerPool pool = WorkerPool.builder().workers(8).queueCapacity(20).rateLimit(limiter).build()) {
- *     try (PoolMonitor monitor = PoolMonitor.builder(pool).queueCapacity(20).output(System.out).start()) {
+ *     try (PoolMonitor monitor = PoolMonitor.builder(pool).output(System.out).start()) {
  *         produce(pool);
  *         pool.shutdown();
  *         pool.awaitTermination();
@@ -58,13 +58,12 @@ public final class PoolMonitor implements AutoCloseable {
     private final Clock clock;
     private final Appendable out;
     private final boolean inPlace;
-    private final int capacity;
     private final long startNanos;
     private final Ticker ticker;
     private final Channel<Void> quit = Channel.unbuffered();
     private final Thread thread;
     /** Written by the monitor's thread, then by close() after joining it; read by anyone. */
-    private volatile long maxWaiting;
+    private volatile long maxQueued;
     /** Written only by the monitor's thread; read by close() after joining it. */
     private boolean wroteInPlace;
     private IOException failure;
@@ -76,7 +75,6 @@ public final class PoolMonitor implements AutoCloseable {
         this.clock = b.clock != null ? b.clock : b.pool.context().clock();
         this.out = b.out;
         this.inPlace = b.inPlace != null ? b.inPlace : onTerminal();
-        this.capacity = b.capacity;
         this.startNanos = clock.nanoTime();
         this.ticker = Ticker.every(clock, b.interval);
         ThreadFactory factory = b.threadFactory != null ? b.threadFactory
@@ -109,8 +107,8 @@ public final class PoolMonitor implements AutoCloseable {
                     return;
                 }
                 PoolMetrics m = pool.metrics();
-                maxWaiting = Math.max(maxWaiting, m.waiting());
-                String line = line(m, capacity, elapsed());
+                maxQueued = Math.max(maxQueued, m.queued());
+                String line = line(m, elapsed());
                 write(inPlace ? "\r" + line + CLEAR_TO_EOL : line + "\n");
                 wroteInPlace |= inPlace;
             }
@@ -166,9 +164,9 @@ public final class PoolMonitor implements AutoCloseable {
             throw new UncheckedIOException("pool monitor: writing a line failed", failure);
         }
         PoolMetrics m = pool.metrics();
-        maxWaiting = Math.max(maxWaiting, m.waiting());
+        maxQueued = Math.max(maxQueued, m.queued());
         try {
-            write((wroteInPlace ? "\n" : "") + summary(m, capacity, elapsed(), maxWaiting) + "\n");
+            write((wroteInPlace ? "\n" : "") + summary(m, elapsed(), maxQueued) + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("pool monitor: writing the summary failed", e);
         }
@@ -179,8 +177,8 @@ public final class PoolMonitor implements AutoCloseable {
      * a sample, so a peak between two intervals can be missed. Exact once {@link #close()} has returned, for the
      * snapshots it took.
      */
-    public long maxWaiting() {
-        return maxWaiting;
+    public long maxQueued() {
+        return maxQueued;
     }
 
     // ------------------------------------------------------------------------------------------- formatting
@@ -189,14 +187,13 @@ public final class PoolMonitor implements AutoCloseable {
      * One live line, for example
      * {@code "  3.0s  19.8 jobs/s  queue 20/20  running 8/8  p99 wait 1.00s  p99 run 297ms  rejected 0  failed 0"}.
      * Jobs/s is the pool's windowed {@link PoolMetrics#throughput()}; the queue is
-     * {@link PoolMetrics#waiting()} out of {@code queueCapacity} ({@code < 0}: unknown, shown without it), and can
-     * exceed it by the jobs just handed to idle workers that have not yet taken them, which {@code waiting} counts
-     * too; running is out of the live workers; a latency with nothing measured yet shows as {@code -}.
+     * {@link PoolMetrics#queued()} out of {@link PoolMetrics#queueCapacity()}; running is out of the live workers;
+     * a latency with nothing measured yet shows as {@code -}.
      */
-    public static String line(PoolMetrics m, int queueCapacity, Duration elapsed) {
+    public static String line(PoolMetrics m, Duration elapsed) {
         return String.format(Locale.ROOT, "%6s  %5.1f jobs/s  queue %s  running %d/%d  p99 wait %s  p99 run %s"
                         + "  rejected %d  failed %d",
-                seconds(elapsed), m.throughput(), queue(m.waiting(), queueCapacity), m.running(), m.workers(),
+                seconds(elapsed), m.throughput(), queue(m.queued(), m.queueCapacity()), m.running(), m.workers(),
                 p(m.queueWait().count(), m.queueWait().p99()), p(m.runTime().count(), m.runTime().p99()),
                 m.rejected(), m.failed());
     }
@@ -204,21 +201,21 @@ public final class PoolMonitor implements AutoCloseable {
     /**
      * The closing line, for example {@code "done in 7.3s: 150 jobs (150 ok, 0 failed, 0 cancelled), 0 rejected,
      * 20.5 jobs/s on average; queue at most 20/20; wait p50 950ms p99 1.00s; run p50 201ms p99 297ms"}. The
-     * average is jobs completed over {@code elapsed}; {@code maxWaiting} is the peak queue length seen.
+     * average is jobs completed over {@code elapsed}; {@code maxQueued} is the peak queue length seen.
      */
-    public static String summary(PoolMetrics m, int queueCapacity, Duration elapsed, long maxWaiting) {
+    public static String summary(PoolMetrics m, Duration elapsed, long maxQueued) {
         double secs = elapsed.toNanos() / 1e9;
         double average = secs > 0 ? m.completed() / secs : 0;
         return String.format(Locale.ROOT, "done in %s: %d jobs (%d ok, %d failed, %d cancelled), %d rejected,"
                         + " %.1f jobs/s on average; queue at most %s; wait p50 %s p99 %s; run p50 %s p99 %s",
                 seconds(elapsed).strip(), m.completed(), m.succeeded(), m.failed(), m.cancelled(), m.rejected(),
-                average, queue(maxWaiting, queueCapacity),
+                average, queue(maxQueued, m.queueCapacity()),
                 p(m.queueWait().count(), m.queueWait().p50()), p(m.queueWait().count(), m.queueWait().p99()),
                 p(m.runTime().count(), m.runTime().p50()), p(m.runTime().count(), m.runTime().p99()));
     }
 
-    private static String queue(long waiting, int capacity) {
-        return capacity < 0 ? Long.toString(waiting) : waiting + "/" + capacity;
+    private static String queue(long queued, int capacity) {
+        return queued + "/" + capacity;
     }
 
     private static String p(long count, Duration d) {
@@ -248,7 +245,6 @@ public final class PoolMonitor implements AutoCloseable {
         private Clock clock;
         private Appendable out = System.out;
         private Boolean inPlace;
-        private int capacity = -1;
         private ThreadFactory threadFactory;
         private String name = "pool";
 
@@ -287,18 +283,6 @@ public final class PoolMonitor implements AutoCloseable {
          */
         public Builder inPlace(boolean inPlace) {
             this.inPlace = inPlace;
-            return this;
-        }
-
-        /**
-         * The pool's queue capacity, shown as {@code waiting/capacity}, {@code >= 0}; default unknown (the pool does
-         * not report it), shown as {@code waiting} alone.
-         */
-        public Builder queueCapacity(int capacity) {
-            if (capacity < 0) {
-                throw new IllegalArgumentException("pool monitor: queue capacity must be >= 0, was " + capacity);
-            }
-            this.capacity = capacity;
             return this;
         }
 

@@ -26,36 +26,37 @@ class PoolMonitorTest {
     private static final PoolMetrics.Latency RUN = new PoolMetrics.Latency(72, Duration.ofMillis(201),
             Duration.ofMillis(280), Duration.ofMillis(297), Duration.ofMillis(300));
     /** 8 workers all busy, a full queue of 20, 72 ended: 100 accepted. */
-    private static final PoolMetrics BUSY = new PoolMetrics(8, 0, 100, 20, 8, 70, 2, 0, 3, 19.84, 0.9, WAIT, RUN)
+    private static final PoolMetrics BUSY = new PoolMetrics(8, 0, 20, 100, 20, 20, 8, 70, 2, 0, 3, 19.84, 0.9, WAIT,
+            RUN)
             .checkInvariants();
-    private static final PoolMetrics FRESH = new PoolMetrics(4, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    private static final PoolMetrics FRESH = new PoolMetrics(4, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
             PoolMetrics.Latency.NONE, PoolMetrics.Latency.NONE).checkInvariants();
 
     // ------------------------------------------------------------------------------------------- formatting
 
     @Test
-    @DisplayName("a line shows jobs/s, waiting/capacity, running/workers, p99 wait and run, rejected and failed")
+    @DisplayName("a line shows jobs/s, queued/capacity, running/workers, p99 wait and run, rejected and failed")
     void lineFormat() {
-        assertThat(PoolMonitor.line(BUSY, 20, Duration.ofMillis(3040))).isEqualTo(
+        assertThat(PoolMonitor.line(BUSY, Duration.ofMillis(3040))).isEqualTo(
                 "  3.0s   19.8 jobs/s  queue 20/20  running 8/8  p99 wait 1.00s  p99 run 297ms  rejected 3  failed 2");
     }
 
     @Test
-    @DisplayName("an unknown capacity shows the queue length alone; a latency with nothing measured shows as -")
-    void lineWithoutCapacityOrMeasurements() {
-        assertThat(PoolMonitor.line(FRESH, -1, Duration.ZERO)).isEqualTo(
-                "  0.0s    0.0 jobs/s  queue 0  running 0/4  p99 wait -  p99 run -  rejected 0  failed 0");
+    @DisplayName("a latency with nothing measured shows as -")
+    void lineWithoutMeasurements() {
+        assertThat(PoolMonitor.line(FRESH, Duration.ZERO)).isEqualTo(
+                "  0.0s    0.0 jobs/s  queue 0/0  running 0/4  p99 wait -  p99 run -  rejected 0  failed 0");
     }
 
     @Test
     @DisplayName("the summary counts how each job ended, the average rate, the peak queue and the percentiles")
     void summaryFormat() {
-        assertThat(PoolMonitor.summary(BUSY, 20, Duration.ofSeconds(4), 20)).isEqualTo(
+        assertThat(PoolMonitor.summary(BUSY, Duration.ofSeconds(4), 20)).isEqualTo(
                 "done in 4.0s: 72 jobs (70 ok, 2 failed, 0 cancelled), 3 rejected, 18.0 jobs/s on average;"
                         + " queue at most 20/20; wait p50 950ms p99 1.00s; run p50 201ms p99 297ms");
-        assertThat(PoolMonitor.summary(FRESH, -1, Duration.ZERO, 0)).isEqualTo(
+        assertThat(PoolMonitor.summary(FRESH, Duration.ZERO, 0)).isEqualTo(
                 "done in 0.0s: 0 jobs (0 ok, 0 failed, 0 cancelled), 0 rejected, 0.0 jobs/s on average;"
-                        + " queue at most 0; wait p50 - p99 -; run p50 - p99 -");
+                        + " queue at most 0/0; wait p50 - p99 -; run p50 - p99 -");
     }
 
     @Test
@@ -82,7 +83,7 @@ class PoolMonitorTest {
         CountDownLatch gate = new CountDownLatch(1);
         try (WorkerPool pool = WorkerPool.builder().workers(2).queueCapacity(3).clock(clock).build()) {
             try (PoolMonitor monitor = PoolMonitor.builder(pool).every(Duration.ofSeconds(1)).output(out)
-                    .inPlace(false).queueCapacity(3).start()) {
+                    .inPlace(false).start()) {
                 assertThat(out).as("nothing before the first interval").isEmpty();
                 clock.advance(Duration.ofSeconds(1));
                 Await.until("the first line", () -> lines(out).size() == 1);
@@ -99,7 +100,7 @@ class PoolMonitorTest {
                 clock.advance(Duration.ofSeconds(1));
                 Await.until("the second line", () -> lines(out).size() == 2);
                 assertThat(lines(out).get(1)).startsWith("  2.0s    0.0 jobs/s  queue 2/3  running 2/2");
-                assertThat(monitor.maxWaiting()).isEqualTo(2);
+                assertThat(monitor.maxQueued()).isEqualTo(2);
 
                 gate.countDown();
                 Await.until("all four done", () -> pool.metrics().succeeded() == 4);
@@ -128,8 +129,8 @@ class PoolMonitorTest {
                 Await.until("the second rewrite", () -> out.toString().split("\r", -1).length == 3);
                 String live = out.toString();
                 assertThat(live).as("a live line never ends the line").doesNotContain("\n");
-                assertThat(live).isEqualTo("\r" + PoolMonitor.line(pool.metrics(), -1, Duration.ofSeconds(1))
-                        + PoolMonitor.CLEAR_TO_EOL + "\r" + PoolMonitor.line(pool.metrics(), -1, Duration.ofSeconds(2))
+                assertThat(live).isEqualTo("\r" + PoolMonitor.line(pool.metrics(), Duration.ofSeconds(1))
+                        + PoolMonitor.CLEAR_TO_EOL + "\r" + PoolMonitor.line(pool.metrics(), Duration.ofSeconds(2))
                         + PoolMonitor.CLEAR_TO_EOL);
             }
             assertThat(out.toString()).as("the live line is kept; the summary goes on the next line")
@@ -232,9 +233,6 @@ class PoolMonitorTest {
             assertThatThrownBy(() -> PoolMonitor.builder(pool).every(Duration.ZERO))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("pool monitor: interval must be > 0, was PT0S");
-            assertThatThrownBy(() -> PoolMonitor.builder(pool).queueCapacity(-1))
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("pool monitor: queue capacity must be >= 0, was -1");
         }
     }
 }
