@@ -135,25 +135,22 @@ public final class FakeClock implements Clock {
      */
     @Override
     public Scheduled schedule(long delayNanos, Runnable task) {
-        Objects.requireNonNull(task, "task");
-        lock.lock();
-        try {
-            Task t = new Task(Clock.deadlineAfter(now, Math.max(0, delayNanos)), taskSeq++, task);
-            tasks.add(t);
-            sleepersChanged.signalAll();
-            return t;
-        } finally {
-            lock.unlock();
-        }
+        return add(task, delayNanos, true);
     }
 
     /** Atomic with respect to {@link #advance}: the task runs when the time reaches {@code deadlineNanos}. */
     @Override
     public Scheduled scheduleAt(long deadlineNanos, Runnable task) {
+        return add(task, deadlineNanos, false);
+    }
+
+    /** Schedules {@code task} at {@code time} after now ({@code relative}) or at {@code time}, read under the lock. */
+    private Task add(Runnable task, long time, boolean relative) {
         Objects.requireNonNull(task, "task");
         lock.lock();
         try {
-            Task t = new Task(deadlineNanos - now > 0 ? deadlineNanos : now, taskSeq++, task);
+            long deadline = relative ? Clock.deadlineAfter(now, Math.max(0, time)) : time - now > 0 ? time : now;
+            Task t = new Task(deadline, taskSeq++, task);
             tasks.add(t);
             sleepersChanged.signalAll();
             return t;
