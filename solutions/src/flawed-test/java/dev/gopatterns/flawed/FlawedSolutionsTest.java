@@ -6,11 +6,12 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectUniqu
 
 import dev.gopatterns.testkit.ThreadLeakCheck.AllowThreadLeaks;
 import java.io.IOException;
-import java.io.StringWriter;
+import java.io.ByteArrayOutputStream;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -151,11 +152,10 @@ class FlawedSolutionsTest {
                 "--release", Integer.toString(Runtime.version().feature()), "-proc:none", "-nowarn",
                 "-encoding", "UTF-8"));
         sources(fixture.directory()).forEach(p -> args.add(p.toString()));
-        StringWriter errors = new StringWriter();
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        int rc = javac.run(null, null, err, args.toArray(String[]::new));
-        errors.write(err.toString());
-        assertThat(rc).as("the flawed solution %s does not compile:\n%s", fixture.directory(), errors).isZero();
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        int rc = javac.run(null, null, errors, args.toArray(String[]::new));
+        assertThat(rc).as("the flawed solution %s does not compile:\n%s", fixture.directory(),
+                errors.toString(StandardCharsets.UTF_8)).isZero();
     }
 
     // ---------------------------------------------------------------------------------------------- run
