@@ -47,6 +47,8 @@ public final class JobLog implements AutoCloseable {
     public record End(Thread thread, Optional<ContextException> contextError) {}
 
     private final Map<String, Channel<Void>> gates = new ConcurrentHashMap<>();
+    private final Map<String, Channel<Void>> cleanups = new ConcurrentHashMap<>();
+    private final Set<String> cleaning = ConcurrentHashMap.newKeySet();
     private final Set<String> failing = ConcurrentHashMap.newKeySet();
     private final Map<String, Thread> threads = new ConcurrentHashMap<>();
     private final Map<String, End> ends = new ConcurrentHashMap<>();
@@ -63,6 +65,34 @@ public final class JobLog implements AutoCloseable {
         for (String job : jobs) {
             gates.putIfAbsent(job, Channel.make(0));
         }
+    }
+
+    /**
+     * These jobs, if held and stopped by the end of their context, take time to stop: they wait, "cleaning up",
+     * until the test {@linkplain #releaseCleanup releases} them, and only then throw the context's error. So a
+     * test can see whether a shutdown waits for the jobs it cancelled.
+     */
+    public void holdCleanup(String... jobs) {
+        for (String job : jobs) {
+            cleanups.putIfAbsent(job, Channel.make(0));
+        }
+    }
+
+    /** Lets a job that is cleaning up end. Idempotent. */
+    public void releaseCleanup(String job) {
+        Channel<Void> gate = cleanups.get(job);
+        if (gate != null) {
+            try {
+                gate.close();
+            } catch (RuntimeException alreadyClosed) {
+                // released before: nothing to do
+            }
+        }
+    }
+
+    /** The jobs that saw their context end and are cleaning up now. */
+    public Set<String> cleaning() {
+        return Set.copyOf(cleaning);
     }
 
     /** These jobs throw {@link JobFailed} when they run (after being released, if held). */
@@ -117,6 +147,15 @@ public final class JobLog implements AutoCloseable {
                         ? gate.receiveOrClosed() != null
                         : Select.select(gate.onReceiveOrClosed(r -> true), ctx.onDone(() -> false));
                 if (!released) {
+                    Channel<Void> cleanup = cleanups.get(job);
+                    if (cleanup != null) {
+                        cleaning.add(job);
+                        try {
+                            cleanup.receiveOrClosed(); // stopping takes until the test says
+                        } finally {
+                            cleaning.remove(job);
+                        }
+                    }
                     throw ctx.err().orElseThrow();
                 }
             }
@@ -188,9 +227,10 @@ public final class JobLog implements AutoCloseable {
         return t.join(limit);
     }
 
-    /** Releases every job still held, so nothing the test started waits for it any more. */
+    /** Releases every job still held or cleaning up, so nothing the test started waits for it any more. */
     @Override
     public void close() {
         gates.keySet().forEach(this::release);
+        cleanups.keySet().forEach(this::releaseCleanup);
     }
 }

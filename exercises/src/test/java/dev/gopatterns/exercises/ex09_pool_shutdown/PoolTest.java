@@ -81,16 +81,34 @@ class PoolTest {
     @DisplayName("shutdownNow cancels the running jobs, starts no other, and hands back every queued job")
     void shutdownNowHandsBackTheQueue() throws Exception {
         try (JobLog log = new JobLog(); CancellableContext parent = Context.withCancel(Context.background())) {
-            SIX.forEach(log::hold); // held jobs wait until released or until their context ends
+            SIX.forEach(log::hold); // held jobs wait until released or until their context ends...
+            SIX.forEach(log::holdCleanup); // ...and then take until the test says to stop
             Pool<String> pool = new Pool<>(parent, 2, 10, log::run);
             submitAll(pool, SIX);
             log.awaitRunning(2, "2 workers, 6 jobs queued");
             List<String> running = log.running();
 
-            At at = Background.within(ONE_SECOND, "calls shutdownNow", () -> at(pool.shutdownNow(), log),
-                    () -> "shutdownNow did not return within 1 s, while jobs " + running + " were running: it must"
-                            + " cancel the pool's context (which every job is given) so that running jobs stop,"
-                            + " then wait for the workers");
+            At at;
+            try (Background<At> call = Background.start("calls shutdownNow", () -> at(pool.shutdownNow(), log))) {
+                Eventually.until(() -> log.cleaning().containsAll(running) || call.isDone(), () -> "jobs " + running
+                        + " to see their context end after shutdownNow (" + log.cleaning() + " had): it must cancel"
+                        + " the pool's context, which every job is given, so that running jobs stop");
+                if (!call.isDone()) {
+                    // The jobs are stopping, and will not end until released: shutdownNow must be waiting for them.
+                    Eventually.until(() -> call.isDone() || isWaiting(call.thread()),
+                            () -> "shutdownNow to wait for the workers, or return");
+                }
+                if (call.isDone()) {
+                    At early = call.await(ONE_SECOND, () -> "unreachable: the call is done");
+                    fail("shutdownNow returned (handing back " + early.returned() + ") while jobs " + running
+                            + " were still stopping: no worker left running when shutdown returns; wait for every"
+                            + " worker (wg.await()) before returning");
+                }
+                running.forEach(log::releaseCleanup);
+                at = call.await(ONE_SECOND, () -> "shutdownNow did not return within 1 s after jobs " + running
+                        + " had stopped: it must cancel the pool's context (which every job is given) so that"
+                        + " running jobs stop, then wait for the workers");
+            }
 
             assertThat(at.finished()).as("shutdownNow returned while jobs %s were still running: no worker left"
                     + " running when shutdown returns; wait for every worker (wg.await())",
@@ -188,6 +206,11 @@ class PoolTest {
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
+
+    private static boolean isWaiting(Thread t) {
+        Thread.State s = t.getState();
+        return s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING;
+    }
 
     private static void submitAll(Pool<String> pool, List<String> jobs) throws Exception {
         Background.within(ONE_SECOND, "calls submit", () -> {
