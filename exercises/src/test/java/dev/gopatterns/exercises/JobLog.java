@@ -143,9 +143,13 @@ public final class JobLog implements AutoCloseable {
         try {
             Channel<Void> gate = gates.get(job);
             if (gate != null) {
-                boolean released = ctx == null
-                        ? gate.receiveOrClosed() != null
-                        : Select.select(gate.onReceiveOrClosed(r -> true), ctx.onDone(() -> false));
+                boolean released;
+                if (ctx == null) {
+                    gate.receiveOrClosed(); // returns once the test closes the gate
+                    released = true;
+                } else {
+                    released = Select.select(gate.onReceiveOrClosed(r -> true), ctx.onDone(() -> false));
+                }
                 if (!released) {
                     Channel<Void> cleanup = cleanups.get(job);
                     if (cleanup != null) {
