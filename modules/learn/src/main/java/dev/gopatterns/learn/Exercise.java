@@ -17,7 +17,10 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>the title, from the first heading, {@code # Exercise 2 — Generator and range} (the part after the dash);
  *   <li>the concept, from the line that starts with {@code **Concept:**};
- *   <li>the hints, from the numbered items ({@code 1.}, {@code 2.}, ...) of the {@code ## Hints} section.
+ *   <li>the hints, from the numbered items ({@code 1.}, {@code 2.}, ...) of the {@code ## Hints} section;
+ *   <li>whether it is a find-the-bug exercise, from a line that starts with {@code **Find the bug:**} (in a
+ *       {@code >} quote or not): its stub ships as working-looking but wrong code, not as TODOs, so as shipped it
+ *       is "failing", never "not started".
  * </ul>
  *
  * @param number      the exercise's number, from the directory name
@@ -33,6 +36,9 @@ public record Exercise(int number, String packageName, Path directory, String ti
 
     /** Package directories of exercises: {@code ex} + number + {@code _} + slug. */
     static final Pattern DIRECTORY = Pattern.compile("ex(\\d{1,4})_([a-z0-9_]+)");
+
+    /** The README line that marks a find-the-bug exercise starts with this. */
+    static final String FIND_THE_BUG = "**Find the bug:**";
 
     private static final Pattern HINT_ITEM = Pattern.compile("^(\\d+)\\.\\s+(.*)$");
 
@@ -62,6 +68,28 @@ public record Exercise(int number, String packageName, Path directory, String ti
         try (Stream<Path> files = Files.list(directory)) {
             return files.filter(f -> f.toString().endsWith(".java")).sorted().toList();
         }
+    }
+
+    /**
+     * Whether this is a find-the-bug exercise: the stub is a working-looking but buggy program to fix, not TODOs to
+     * fill in. As shipped, some of its tests fail, with the rules its bugs break.
+     */
+    public boolean findTheBug() {
+        return findTheBug(readme);
+    }
+
+    static boolean findTheBug(String readme) {
+        boolean inCode = false;
+        for (String line : readme.lines().toList()) {
+            String s = line.strip();
+            if (s.startsWith("```")) {
+                inCode = !inCode;
+            }
+            if (!inCode && (s.startsWith(">") ? s.substring(1).strip() : s).startsWith(FIND_THE_BUG)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** "Exercise 2 · Generator and range". */

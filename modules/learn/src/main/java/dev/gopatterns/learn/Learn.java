@@ -88,7 +88,7 @@ final class Learn {
                 continue;
             }
             Status status = Status.of(results);
-            out.println(row + style.mark(status) + " " + status.label() + detail(status, results));
+            out.println(row + style.mark(status) + " " + status.label() + detail(e, status, results));
             if (next == null && status != Status.DONE) {
                 next = e;
                 nextStatus = status;
@@ -107,12 +107,14 @@ final class Learn {
         return OK;
     }
 
-    private static String detail(Status status, List<TestResult> results) {
+    private static String detail(Exercise e, Status status, List<TestResult> results) {
         if (status != Status.FAILING) {
             return "";
         }
         long passed = results.stream().filter(TestResult::passed).count();
-        return " (" + passed + " of " + results.size() + " tests pass)";
+        // A find-the-bug stub fails as shipped: say so, or "failing" reads as if the learner had broken it.
+        return " (" + passed + " of " + results.size() + " tests pass" + (e.findTheBug() ? "; find the bugs" : "")
+                + ")";
     }
 
     // ----------------------------------------------------------------------------------------------- check

@@ -71,4 +71,14 @@ class ExerciseTest {
     void noHints() {
         assertThat(Exercise.hints("# Exercise 1 — X\n\n## Task\n\n1. do it\n")).isEmpty();
     }
+
+    @Test
+    @DisplayName("a README with a **Find the bug:** line, quoted or not and outside code, marks a find-the-bug exercise")
+    void findTheBug() {
+        assertThat(Exercise.findTheBug(README)).isFalse();
+        assertThat(Exercise.findTheBug("# Exercise 12 — X\n\n> **Concept:** c\n>\n> **Find the bug:** it leaks\n"))
+                .isTrue();
+        assertThat(Exercise.findTheBug("# Exercise 12 — X\n\n**Find the bug:** it leaks\n")).isTrue();
+        assertThat(Exercise.findTheBug("# X\n\n```\n**Find the bug:** in code, not a marker\n```\n")).isFalse();
+    }
 }

@@ -72,6 +72,20 @@ class LearnTest {
     }
 
     @Test
+    @DisplayName("list marks a failing find-the-bug exercise as one, since it fails as shipped")
+    void listFindTheBug() throws Exception {
+        java.nio.file.Files.writeString(root.resolve(TrackTest.PACKAGE_DIR).resolve("ex02_two").resolve("README.md"),
+                "# Exercise 2 — Two\n\n> **Concept:** two\n>\n> **Find the bug:** it leaks\n");
+        results.put(ONE, List.of(TestResult.passed("a")));
+        results.put(TWO, List.of(TestResult.passed("a"), TestResult.failed("b", new AssertionError("THREAD LEAK"))));
+
+        run(new Command.ListExercises(false));
+
+        assertThat(output()).contains("   2  Two  ✗ failing (1 of 2 tests pass; find the bugs)\n",
+                "next      ./learn check 2");
+    }
+
+    @Test
     @DisplayName("list of a track not yet begun sends the learner to read exercise 1")
     void listNotStarted() throws Exception {
         results.put(ONE, List.of(TestResult.failed("a", TODO)));

@@ -57,10 +57,28 @@ class RealTrackTest {
             for (Path stub : e.sources()) {
                 assertThat(solution.resolve(stub.getFileName())).as("the reference solution of %s", stub.getFileName())
                         .isRegularFile();
-                assertThat(Files.readString(stub)).as("%s is a stub with a TODO for exercise %d", stub.getFileName(),
-                        e.number()).contains("UnsupportedOperationException(").contains("TODO: exercise " + e.number());
+                if (e.findTheBug()) {
+                    assertThat(Files.readString(stub)).as("%s is the buggy code of a find-the-bug exercise, to be"
+                            + " fixed, not a stub with TODOs", stub.getFileName()).doesNotContain("TODO: exercise");
+                } else {
+                    assertThat(Files.readString(stub)).as("%s is a stub with a TODO for exercise %d",
+                            stub.getFileName(), e.number()).contains("UnsupportedOperationException(")
+                            .contains("TODO: exercise " + e.number());
+                }
             }
             assertThat(e.sources()).as("the stub's sources").isNotEmpty();
+
+            // The flawed solutions the build runs the tests against are the README's "mistakes the tests catch".
+            Path flawed = ROOT.resolve("solutions/src/flawed/java").resolve(e.packageName().replace('.', '/'));
+            if (Files.isDirectory(flawed)) {
+                try (Stream<Path> fixtures = Files.list(flawed)) {
+                    for (Path fixture : fixtures.filter(Files::isDirectory).toList()) {
+                        assertThat(readme).as("the README's ## Mistakes the tests catch names the flawed solution %s",
+                                fixture.getFileName()).contains("## Mistakes the tests catch")
+                                .contains("`" + fixture.getFileName() + "`");
+                    }
+                }
+            }
         }));
     }
 }
