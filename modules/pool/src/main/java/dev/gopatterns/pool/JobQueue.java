@@ -350,6 +350,7 @@ final class JobQueue extends Selectable<PoolJob<?>> {
         }
         if (deferStart) {
             awaitingStart++;
+            w.holding = job;
         } else {
             markStarted(job, now);
         }
@@ -363,12 +364,21 @@ final class JobQueue extends Selectable<PoolJob<?>> {
         stats.started(now, job.acceptedAt);
     }
 
-    /** In a pool that defers starts: the worker has its token for {@code job} (or gave up waiting), and starts it. */
-    void started(PoolJob<?> job) {
+    /**
+     * In a pool that defers starts: the worker {@code w} has its token for {@code job} (or gave up waiting), and
+     * starts it; false if an immediate shutdown took the job back meanwhile (then it is counted, and the worker
+     * leaves it alone).
+     */
+    boolean started(Worker w, PoolJob<?> job) {
         lock();
         try {
+            if (w.holding != job) {
+                return false;
+            }
+            w.holding = null;
             awaitingStart--;
             markStarted(job, clock.nanoTime());
+            return true;
         } finally {
             unlock();
         }
@@ -552,8 +562,8 @@ final class JobQueue extends Selectable<PoolJob<?>> {
     }
 
     /**
-     * Shuts down and removes every job that waits (queued, or handed to a worker that has not taken it yet) and can
-     * still be cancelled; the caller completes them.
+     * Shuts down and removes every job that waits (queued, handed to a worker that has not taken it yet, or held
+     * by a worker waiting for its rate token) and can still be cancelled; the caller completes them.
      */
     List<PoolJob<?>> shutdownAndDrain() {
         shutdown();
@@ -566,6 +576,12 @@ final class JobQueue extends Selectable<PoolJob<?>> {
                 if (job != null) {
                     w.handoff = null;
                     handedOff--;
+                    drain(job, drained, now);
+                }
+                job = w.holding; // taken, but waiting for its rate token: not started, so handed back too
+                if (job != null) {
+                    w.holding = null;
+                    awaitingStart--;
                     drain(job, drained, now);
                 }
             }

@@ -149,8 +149,9 @@ final class Pool implements WorkerPool {
                         break;
                     }
                 }
-                if (limiter != null) {
-                    awaitToken(next); // as Go's worker loop: take a job, then wait for the limiter
+                if (limiter != null && !awaitToken(next, w)) {
+                    next = null; // handed back by shutdownNow while it waited for its token
+                    continue;
                 }
                 next = runAndFinish(next, w);
             }
@@ -164,19 +165,19 @@ final class Pool implements WorkerPool {
     /**
      * Waits for a rate token before {@code job} starts, until the pool stops (then the job does not start: run()
      * sees the pool's context done). A limiter that fails (a burst set to 0 meanwhile) fails the job, not the worker.
+     * Returns false if shutdownNow took the job back while it waited.
      */
-    private void awaitToken(PoolJob<?> job) {
+    private boolean awaitToken(PoolJob<?> job, Worker w) {
         try {
             limiter.await(ctx);
         } catch (ContextException e) {
-            // shut down immediately: run() ends the job Cancelled, unstarted
+            // shut down immediately: shutdownNow has taken the job back, or run() ends it Cancelled, unstarted
         } catch (InterruptedException e) {
             // from outside the pool (it interrupts only for a running job): ignored, as in take()
         } catch (RuntimeException | Error e) {
             job.tokenFailure = e;
-        } finally {
-            queue.started(job);
         }
+        return queue.started(w, job);
     }
 
     /**

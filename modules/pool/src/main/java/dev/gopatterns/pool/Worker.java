@@ -36,6 +36,8 @@ final class Worker {
     Condition wake;
     /** A job handed straight to this idle worker. */
     PoolJob<?> handoff;
+    /** In a rate-limited pool, the job the worker has taken and holds while it waits for its token. */
+    PoolJob<?> holding;
     /** Whether the worker is waiting in take() for a job. */
     boolean idle;
     /** Set when the worker is to exit after its current job (the pool shrank, or it was idle too long). */

@@ -366,6 +366,32 @@ class PoolKindsTest {
         }
 
         @Test
+        @DisplayName("rate-limited shutdownNow hands back the jobs waiting for their tokens too, never run")
+        void shutdownNowHandsBackJobsWaitingForTokens() throws Exception {
+            FakeClock clock = new FakeClock();
+            Limiter limiter = new Limiter(1, 1, clock);
+            AtomicInteger ran = new AtomicInteger();
+            WorkerPool pool = WorkerPool.builder().workers(3).queueCapacity(5).rateLimit(limiter).clock(clock).build();
+            List<Job<Integer>> jobs = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                jobs.add(pool.submit(ctx -> ran.incrementAndGet()));
+            }
+            Await.until("one ran; each worker holds a job waiting for its token; two queued",
+                    () -> ran.get() == 1 && pool.metrics().waiting() == 5 && pool.metrics().queued() == 2);
+            List<Job<?>> handedBack = pool.shutdownNow();
+            pool.awaitTermination();
+            assertThat(handedBack).hasSize(5).containsExactlyElementsOf(jobs.subList(1, 6));
+            for (Job<?> j : handedBack) {
+                assertThat(j.result()).isInstanceOfSatisfying(Result.Cancelled.class,
+                        c -> assertThat(c.started()).isFalse());
+            }
+            assertThat(ran.get()).isEqualTo(1);
+            PoolMetrics m = pool.metrics().checkInvariants();
+            assertThat(m.cancelled()).isEqualTo(5);
+            assertThat(m.succeeded()).isEqualTo(1);
+        }
+
+        @Test
         @DisplayName("metrics: queue-wait and run-time percentiles, throughput over the window, utilization")
         void timings() throws Exception {
             FakeClock clock = new FakeClock();
