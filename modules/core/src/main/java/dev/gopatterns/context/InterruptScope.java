@@ -3,7 +3,6 @@ package dev.gopatterns.context;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Interrupts the threads working inside a scope when a context ends: the bridge of {@link Context#call}, for a scope
@@ -50,17 +49,9 @@ public final class InterruptScope implements AutoCloseable {
      * Both sides are a write followed by a read of the other's variable (a ConcurrentHashMap insertion is a
      * volatile write or CAS, its traversal volatile reads), so in the total synchronization order at least one
      * side sees the other: either the sweep finds the entry, or the entry sees the context done and interrupts
-     * itself. Both may happen; the entry's CAS from INSIDE makes the interrupt happen exactly once.
-     *
-     * FIRING..FIRED brackets the Thread.interrupt call so that leaving can wait until a claimed interrupt has
-     * landed before clearing it; the window is a few instructions of the interrupting thread, and the leaver
-     * yields (never spins) so that a single carrier thread can still run the interrupter.
+     * itself. Both may happen; the entry's InterruptClaim makes the interrupt happen exactly once, and makes
+     * leaving wait until a claimed interrupt has landed before clearing it.
      */
-
-    private static final int INSIDE = 0;
-    private static final int FIRING = 1;
-    private static final int FIRED = 2;
-    private static final int LEFT = 3;
 
     private final Context ctx;
     private final Set<Entry> inside = ConcurrentHashMap.newKeySet();
@@ -113,23 +104,22 @@ public final class InterruptScope implements AutoCloseable {
     /** One thread's stay inside the scope; see {@link InterruptScope}. */
     public final class Entry implements AutoCloseable {
         private final Thread thread;
-        private final AtomicInteger state = new AtomicInteger(INSIDE);
+        private final InterruptClaim claim = new InterruptClaim();
+        /** Owner-only. */
+        private boolean left;
 
         private Entry(Thread thread) {
             this.thread = thread;
+            claim.enter(this);
         }
 
         private void interrupt() {
-            if (state.compareAndSet(INSIDE, FIRING)) {
-                thread.interrupt();
-                state.set(FIRED);
-            }
+            claim.interrupt(this);
         }
 
         /** Whether the scope interrupted this thread because the context ended. */
         public boolean interrupted() {
-            int s = state.get();
-            return s == FIRING || s == FIRED;
+            return claim.interrupted();
         }
 
         /**
@@ -152,17 +142,12 @@ public final class InterruptScope implements AutoCloseable {
             if (Thread.currentThread() != thread) {
                 throw new IllegalStateException("InterruptScope: an entry must be closed by the thread that entered");
             }
-            if (state.get() == LEFT) {
+            if (left) {
                 return;
             }
+            left = true;
             inside.remove(this);
-            if (!state.compareAndSet(INSIDE, LEFT)) {
-                while (state.get() == FIRING) {
-                    Thread.yield();
-                }
-                Thread.interrupted();
-                state.set(LEFT);
-            }
+            claim.leave(this);
         }
     }
 }

@@ -2,15 +2,9 @@ package dev.gopatterns.context;
 
 import dev.gopatterns.chan.UncheckedInterruptedException;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** {@link Context#call}: interrupts the working thread when the context ends. */
 final class Interrupter {
-    private static final int ARMED = 0;
-    private static final int FIRING = 1;
-    private static final int FIRED = 2;
-    private static final int DISARMED = 3;
-
     private Interrupter() {}
 
     /**
@@ -32,37 +26,26 @@ final class Interrupter {
         return thrown;
     }
 
-    private static Exception converted(Context ctx, AtomicInteger state, Exception interrupt) {
-        return (Exception) translate(ctx, state.get() != ARMED, interrupt);
+    private static Exception converted(Context ctx, InterruptClaim claim, Exception interrupt) {
+        return (Exception) translate(ctx, claim.interrupted(), interrupt);
     }
 
     static <T> T call(Context ctx, Callable<T> task) throws Exception {
         ctx.throwIfDone();
-        Thread worker = Thread.currentThread();
-        AtomicInteger state = new AtomicInteger(ARMED);
-        AfterFunc hook = AfterFunc.register(ctx, () -> {
-            if (state.compareAndSet(ARMED, FIRING)) {
-                worker.interrupt();
-                state.set(FIRED);
-            }
-        }, true);
+        InterruptClaim claim = new InterruptClaim();
+        claim.enter(claim); // the work is the call itself
+        AfterFunc hook = AfterFunc.register(ctx, () -> claim.interrupt(claim), true);
         try {
             return task.call();
         } catch (InterruptedException e) {
-            throw converted(ctx, state, e);
+            throw converted(ctx, claim, e);
         } catch (UncheckedInterruptedException e) {
-            throw converted(ctx, state, e);
+            throw converted(ctx, claim, e);
         } finally {
             hook.stop();
-            if (!state.compareAndSet(ARMED, DISARMED)) {
-                // The context ended while the task ran: wait for the interrupt to land (a few instructions in the
-                // cancelling thread; yield, never spin, so a single carrier thread can still run the canceller)...
-                while (state.get() == FIRING) {
-                    Thread.yield();
-                }
-                // ...and consume it, if the task did not, so it cannot strike the caller's next blocking call.
-                Thread.interrupted();
-            }
+            // If the context ended while the task ran, this waits for the interrupt to land and consumes it, so it
+            // cannot strike the caller's next blocking call.
+            claim.leave(claim);
         }
     }
 }

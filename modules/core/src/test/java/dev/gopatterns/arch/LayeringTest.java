@@ -52,6 +52,7 @@ class LayeringTest {
             "dev.gopatterns.context.ContextCanceledException",
             "dev.gopatterns.context.ContextException",
             "dev.gopatterns.context.DeadlineExceededException",
+            "dev.gopatterns.context.InterruptClaim",
             "dev.gopatterns.context.InterruptScope",
             "dev.gopatterns.time.Ticker",
             "dev.gopatterns.time.Timer",

@@ -2,7 +2,7 @@ package dev.gopatterns.pool;
 
 import dev.gopatterns.clock.Clock;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
+import dev.gopatterns.context.InterruptClaim;
 import java.util.concurrent.locks.Condition;
 
 /**
@@ -11,16 +11,12 @@ import java.util.concurrent.locks.Condition;
  */
 final class Worker {
     /*
-     * `target` is the job the worker runs now, FIRING while an interrupt for it is being delivered, FIRED after, or
-     * null between jobs. Whoever wants to interrupt the worker for job j (j.cancel(), shutdownNow's sweep, a job
-     * timeout) must win the CAS j -> FIRING, so an interrupt meant for j can never strike the next job: once the
-     * worker has left j (CAS j -> null), the CAS fails. Leaving after a claim waits the few instructions until the
-     * interrupt has landed (yielding, never spinning, so one carrier can run the interrupter), then clears it.
-     * This is InterruptScope's Entry, kept per worker and reused for every job, so a job costs two CASes and no
-     * allocation, and no hook on any context.
+     * The interrupt claim (core's InterruptClaim) is kept per worker and reused for every job, so a job costs two
+     * CASes and no allocation, and no hook on any context: whoever wants to interrupt the worker for job j
+     * (j.cancel(), shutdownNow's sweep, a job timeout) goes through it, so an interrupt meant for j can never strike
+     * the next job.
      */
-    private static final Object FIRING = new Object();
-    private static final Object FIRED = new Object();
+    private final InterruptClaim claim = new InterruptClaim();
 
     /** The worker's number in its pool, from 0; also its index among the per-worker queues. */
     final int index;
@@ -29,7 +25,6 @@ final class Worker {
     /** Whether the worker counts towards the resizable part of the pool (false: a fixed capability group). */
     final boolean elastic;
     Thread thread;
-    private final AtomicReference<Object> target = new AtomicReference<>();
 
     // Guarded by the queue's lock.
     /** Signalled when the worker is handed a job, told to retire, or the queue shuts down. */
@@ -58,33 +53,22 @@ final class Worker {
 
     /** The worker's thread, before it runs {@code job}. */
     void enter(PoolJob<?> job) {
-        target.set(job);
+        claim.enter(job);
     }
 
-    /** The job the worker runs now, or null. */
+    /** The job the worker runs now (and has not been interrupted for), or null. */
     PoolJob<?> current() {
-        return target.get() instanceof PoolJob<?> job ? job : null;
+        return (PoolJob<?>) claim.current();
     }
 
     /** Interrupts the worker if, and only if, it is still running {@code job}; at most once per job. */
     boolean interrupt(PoolJob<?> job) {
-        if (target.get() == job && target.compareAndSet(job, FIRING)) {
-            thread.interrupt();
-            target.set(FIRED);
-            return true;
-        }
-        return false;
+        return claim.interrupt(job);
     }
 
     /** The worker's thread, after {@code job}: no interrupt for it can land later, and none is left set. */
     void leave(PoolJob<?> job) {
-        if (!target.compareAndSet(job, null)) {
-            while (target.get() == FIRING) {
-                Thread.yield();
-            }
-            Thread.interrupted(); // the job's interrupt, if the job did not consume it
-            target.set(null);
-        }
+        claim.leave(job);
     }
 
     /**
