@@ -3,12 +3,13 @@ package dev.gopatterns.context;
 import dev.gopatterns.chan.Channel;
 import dev.gopatterns.chan.ReceiveChannel;
 import dev.gopatterns.clock.Clock;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 
 /** Something a cancellable context cancels along with itself: a child context or an after-func. */
 interface Canceler {
@@ -34,19 +35,43 @@ sealed class CancelCtx extends AbstractContext implements CancellableContext, Ca
      *
      * The done channel is created lazily, as in Go: most contexts are never waited on. `err` is volatile so that
      * isDone()/err() are a single read on the fast path.
+     *
+     * "The lock" is this object's monitor, as Go's cancelCtx embeds its sync.Mutex: a context costs one object, not
+     * three (a ReentrantLock and its Sync were 48 of a job context's bytes in a worker pool). Since JDK 24 a virtual
+     * thread that blocks on a monitor unmounts like one parked on a ReentrantLock, and nothing here waits while
+     * holding it. Contexts are not for callers to synchronize on: one that does only delays cancels.
+     *
+     * A plain cancel() makes its ContextCanceledException only when someone asks for it: Go returns one shared
+     * `Canceled` value, but a Java exception is mutable (addSuppressed, initCause), so each context needs its own,
+     * and most cancelled contexts are never asked (a worker pool cancels every job's context as the job ends). Until
+     * then `err` holds UNMADE, which never leaves this class; errValue() replaces it with a fresh error by one CAS,
+     * so every caller sees the same instance. A cancel that reaches children makes it first, so they share the
+     * parent's error, as in Go. With -Dgopatterns.context.stackTraces=true the error is made at the cancel, so its
+     * trace says where.
      */
 
+    /** The error of a plain cancel() that nobody has asked for yet. Never returned: see errValue(). */
+    private static final ContextException UNMADE = new ContextCanceledException();
+    private static final VarHandle ERR;
+
+    static {
+        try {
+            ERR = MethodHandles.lookup().findVarHandle(CancelCtx.class, "err", ContextException.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     final AbstractContext parent;
-    final ReentrantLock lock = new ReentrantLock();
     /** Guarded by lock. Created on first done(); closed when cancelled. */
     private Channel<Void> done;
     /** The receive-only view of done handed out by done(); written once under lock, then read without it. */
     private volatile ReceiveChannel<Void> doneView;
     /** Guarded by lock; created on the first child, null again once cancelled. */
     private Set<Canceler> children;
-    /** Written under lock, read without. */
+    /** Written under lock (UNMADE replaced without it, by errValue's CAS), read without. */
     private volatile ContextException err;
-    /** Guarded by lock (published by the volatile write of err). */
+    /** Guarded by lock (published by the volatile write of err); null: the cause is the error itself. */
     private Throwable cause;
     /** Set, under lock, once the cancel that ended this context has also cancelled every descendant. */
     private volatile boolean cancelledAll;
@@ -71,19 +96,17 @@ sealed class CancelCtx extends AbstractContext implements CancellableContext, Ca
         }
         ContextException parentErr;
         Throwable parentCause;
-        p.lock.lock();
-        try {
-            parentErr = p.err;
-            parentCause = p.cause;
-            if (parentErr == null) {
+        synchronized (p) {
+            if (p.err != null) {
+                parentErr = p.errValue();
+                parentCause = p.cause != null ? p.cause : parentErr;
+            } else {
                 if (p.children == null) {
                     p.children = new LinkedHashSet<>();
                 }
                 p.children.add(child);
                 return;
             }
-        } finally {
-            p.lock.unlock();
         }
         child.cancel(false, parentErr, parentCause); // the parent is already done
     }
@@ -94,25 +117,21 @@ sealed class CancelCtx extends AbstractContext implements CancellableContext, Ca
         if (p == null) {
             return;
         }
-        p.lock.lock();
-        try {
+        synchronized (p) {
             if (p.children != null) {
                 p.children.remove(child);
             }
-        } finally {
-            p.lock.unlock();
         }
     }
 
     @Override
     public void cancel(boolean removeFromParent, ContextException e, Throwable c) {
         Objects.requireNonNull(e, "err");
-        lock.lock();
-        try {
+        synchronized (this) {
             if (err != null) {
                 return; // already cancelled, or being cancelled by the thread that holds the lock
             }
-            cause = (c != null) ? c : e;
+            cause = c;
             err = e; // volatile write publishes cause
             if (done != null) {
                 done.close();
@@ -122,14 +141,14 @@ sealed class CancelCtx extends AbstractContext implements CancellableContext, Ca
             // only ever taken parent-then-child (a child detaching from its parent holds no lock of its own), so
             // there is no lock-order cycle.
             if (children != null) {
+                ContextException shared = errValue(); // made now, so that every descendant has the same error
+                Throwable sharedCause = c != null ? c : shared;
                 for (Canceler child : children) {
-                    child.cancel(false, e, cause);
+                    child.cancel(false, shared, sharedCause);
                 }
                 children = null;
             }
             cancelledAll = true;
-        } finally {
-            lock.unlock();
         }
         if (removeFromParent) {
             removeChild(parent, this);
@@ -139,15 +158,31 @@ sealed class CancelCtx extends AbstractContext implements CancellableContext, Ca
     @Override
     public void cancel() {
         if (!cancelledAll) { // a repeated cancel costs one volatile read; one racing the first waits for it
-            cancel(true, new ContextCanceledException(), null);
+            cancel(true, canceled(), null);
         }
     }
 
     @Override
     public void cancel(Throwable cause) {
         if (!cancelledAll) {
-            cancel(true, new ContextCanceledException(), cause);
+            cancel(true, canceled(), cause);
         }
+    }
+
+    /** The error a plain cancel records: UNMADE, made on demand, unless errors carry stack traces. */
+    private static ContextException canceled() {
+        return ContextException.STACK_TRACES ? new ContextCanceledException() : UNMADE;
+    }
+
+    /** The error, made now if a cancel left UNMADE; null if not done. Every caller gets the same instance. */
+    private ContextException errValue() {
+        ContextException e = err;
+        if (e != UNMADE) {
+            return e;
+        }
+        ContextException made = new ContextCanceledException();
+        ContextException witness = (ContextException) ERR.compareAndExchange(this, UNMADE, made);
+        return witness == UNMADE ? made : witness;
     }
 
     @Override
@@ -161,8 +196,7 @@ sealed class CancelCtx extends AbstractContext implements CancellableContext, Ca
         if (view != null) {
             return view;
         }
-        lock.lock();
-        try {
+        synchronized (this) {
             if (done == null) {
                 done = Channel.unbuffered();
                 if (err != null) {
@@ -171,14 +205,12 @@ sealed class CancelCtx extends AbstractContext implements CancellableContext, Ca
                 doneView = done.receiveOnly();
             }
             return doneView;
-        } finally {
-            lock.unlock();
         }
     }
 
     @Override
     public Optional<ContextException> err() {
-        return Optional.ofNullable(err);
+        return Optional.ofNullable(errValue());
     }
 
     @Override
@@ -191,11 +223,8 @@ sealed class CancelCtx extends AbstractContext implements CancellableContext, Ca
         if (err == null) {
             return Optional.empty();
         }
-        lock.lock();
-        try {
-            return Optional.of(cause);
-        } finally {
-            lock.unlock();
+        synchronized (this) {
+            return Optional.of(cause != null ? cause : errValue());
         }
     }
 
@@ -221,11 +250,8 @@ sealed class CancelCtx extends AbstractContext implements CancellableContext, Ca
 
     /** The number of registered children and after-funcs; for tests of detaching. */
     int childCount() {
-        lock.lock();
-        try {
+        synchronized (this) {
             return children == null ? 0 : children.size();
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -260,13 +286,10 @@ final class TimerCtx extends CancelCtx {
             c.cancel(true, new DeadlineExceededException(), cause);
             return c;
         }
-        c.lock.lock();
-        try {
+        synchronized (c) {
             if (!c.isDone()) {
                 c.timer = clock.scheduleAt(deadline, () -> c.cancel(true, new DeadlineExceededException(), cause));
             }
-        } finally {
-            c.lock.unlock();
         }
         return c;
     }
@@ -275,12 +298,9 @@ final class TimerCtx extends CancelCtx {
     public void cancel(boolean removeFromParent, ContextException e, Throwable c) {
         super.cancel(removeFromParent, e, c);
         Clock.Scheduled t;
-        lock.lock();
-        try {
+        synchronized (this) {
             t = timer;
             timer = null;
-        } finally {
-            lock.unlock();
         }
         if (t != null) {
             t.cancel();

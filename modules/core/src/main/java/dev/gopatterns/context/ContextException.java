@@ -18,7 +18,8 @@ public abstract sealed class ContextException extends CancellationException
 
     private static final long serialVersionUID = 1L;
 
-    private static final boolean STACK_TRACES = Boolean.getBoolean("gopatterns.context.stackTraces");
+    /** Whether each error records where it was made; then a cancelled context makes its error at once. */
+    static final boolean STACK_TRACES = Boolean.getBoolean("gopatterns.context.stackTraces");
 
     ContextException(String message) {
         super(message);

@@ -343,4 +343,56 @@ class ContextTest {
             }
         }
     }
+
+    @Test
+    @DisplayName("a cancelled context's error is one instance: every err() and cause() returns it, from any thread")
+    void errorIsOneInstanceMadeOnDemand() throws Exception {
+        CancellableContext ctx = Context.withCancel(Context.background());
+        ctx.cancel();
+        assertThat(ctx.isDone()).isTrue();
+        ContextException first = ctx.err().orElseThrow();
+        assertThat(first).isInstanceOf(ContextCanceledException.class).hasMessage("context canceled");
+        assertThat(ctx.err().orElseThrow()).isSameAs(first);
+        assertThat(ctx.cause().orElseThrow()).isSameAs(first);
+
+        for (int round = 0; round < 200; round++) { // racing the first err(): the CAS makes one, everyone sees it
+            CancellableContext c = Context.withCancel(Context.background());
+            c.cancel();
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<ContextException>> seen = new ArrayList<>();
+            try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+                for (int t = 0; t < 2; t++) {
+                    seen.add(pool.submit(() -> {
+                        go.await();
+                        return c.err().orElseThrow();
+                    }));
+                }
+                go.countDown();
+                assertThat(seen.get(0).get(5, TimeUnit.SECONDS)).as("round %d", round)
+                        .isSameAs(seen.get(1).get(5, TimeUnit.SECONDS)).isSameAs(c.cause().orElseThrow());
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("children share their parent's error: cancelled with it, or created after it")
+    void childrenShareTheParentsError() {
+        CancellableContext parent = Context.withCancel(Context.background());
+        CancellableContext before = Context.withCancel(parent);
+        Context.Stop stop = Context.afterFunc(parent, () -> {});
+        parent.cancel();
+        ContextException err = parent.err().orElseThrow();
+        assertThat(before.err().orElseThrow()).isSameAs(err);
+        assertThat(before.cause().orElseThrow()).isSameAs(err);
+        assertThat(Context.withCancel(parent).err().orElseThrow()).isSameAs(err);
+        assertThat(stop.stop()).isFalse();
+
+        CancellableContext withCause = Context.withCancel(Context.background());
+        CancellableContext child = Context.withCancel(withCause);
+        IllegalStateException why = new IllegalStateException("why");
+        withCause.cancel(why);
+        assertThat(child.err().orElseThrow()).isSameAs(withCause.err().orElseThrow());
+        assertThat(child.cause()).contains(why);
+        assertThat(withCause.cause()).contains(why);
+    }
 }

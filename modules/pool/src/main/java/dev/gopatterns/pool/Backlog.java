@@ -21,6 +21,13 @@ abstract class Backlog {
      * worker that may run it (its caches are warmest; ants does the same).
      */
     Worker idleWorkerFor(PoolJob<?> job) {
+        Worker last = idle.peekLast(); // the common cases, without an iterator: none idle, or the last one will do
+        if (last == null) {
+            return null;
+        }
+        if (last.canRun(job)) {
+            return last;
+        }
         for (Iterator<Worker> it = idle.descendingIterator(); it.hasNext(); ) {
             Worker w = it.next();
             if (w.canRun(job)) {

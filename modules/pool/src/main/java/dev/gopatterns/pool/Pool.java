@@ -232,7 +232,7 @@ final class Pool implements WorkerPool {
         }
         Result<T> r;
         try {
-            r = new Result.Ok<>(job.task.run(jobCtx));
+            r = ok(job.task.run(jobCtx));
         } catch (Throwable t) {
             r = jobCtx.isDone() && isCancellation(t)
                     ? new Result.Cancelled<>(jobCtx.err().orElseThrow(), true)
@@ -244,6 +244,14 @@ final class Pool implements WorkerPool {
             w.leave(job);
         }
         return r;
+    }
+
+    /** {@code Ok(null)}, the result of every {@code Task<Void>}: one shared instance (a record: equal to any other). */
+    private static final Result.Ok<Object> OK_NULL = new Result.Ok<>(null);
+
+    @SuppressWarnings("unchecked")
+    private static <T> Result<T> ok(T value) {
+        return value == null ? (Result<T>) OK_NULL : new Result.Ok<>(value);
     }
 
     /** An exception by which a job reports that it stopped because its context ended. */

@@ -7,7 +7,8 @@ import dev.gopatterns.context.CancellableContext;
 import dev.gopatterns.context.Context;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.function.Consumer;
 
 /** A job of a {@link Pool}: its task, its state, its result, and its done channel. */
@@ -23,6 +24,16 @@ final class PoolJob<T> implements Job<T> {
     private static final int RUNNING = 1;
     private static final int CANCELLED = 2;
     private static final int DONE = 3;
+    /** {@link #state}'s handle: a CAS on a field of the job, not on an AtomicInteger beside it (16 bytes a job). */
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(PoolJob.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** Shared by every job that was already done when asked: a closed channel stays closed. */
     private static final ReceiveChannel<Void> CLOSED = closedChannel();
@@ -33,7 +44,8 @@ final class PoolJob<T> implements Job<T> {
     /** The run-time limit in nanoseconds, or <= 0 for none. */
     final long timeoutNanos;
     private final Pool pool;
-    private final AtomicInteger state = new AtomicInteger(PENDING);
+    /** PENDING, RUNNING, CANCELLED or DONE; changed through {@link #STATE}. */
+    private volatile int state; // PENDING
     /** Set by the queue when it accepts the job, under the queue's lock; published by that lock. */
     long id;
     /** Set by the queue, under its lock, when it fires this job's submit case only to reject it. */
@@ -81,7 +93,7 @@ final class PoolJob<T> implements Job<T> {
                 : Context.withCancel(parent);
         ctx = c;
         worker = w;
-        if (state.compareAndSet(PENDING, RUNNING)) {
+        if (STATE.compareAndSet(this, PENDING, RUNNING)) {
             return c;
         }
         c.cancel();
@@ -90,7 +102,7 @@ final class PoolJob<T> implements Job<T> {
 
     /** Ends an unstarted job as cancelled; false if it has started or ended. The caller completes it. */
     boolean tryCancelUnstarted() {
-        return state.compareAndSet(PENDING, CANCELLED);
+        return STATE.compareAndSet(this, PENDING, CANCELLED);
     }
 
     @Override
@@ -99,7 +111,7 @@ final class PoolJob<T> implements Job<T> {
             pool.cancelledWhileQueued(this);
             return true;
         }
-        return state.get() == RUNNING && cancelRunning();
+        return state == RUNNING && cancelRunning();
     }
 
     /** Cancels the running job's context and interrupts its worker, if it still runs this job. */
@@ -118,7 +130,7 @@ final class PoolJob<T> implements Job<T> {
 
     /** Sets the result once and wakes everyone waiting. Never call while holding the queue's lock. */
     void complete(Result<T> r) {
-        state.set(DONE);
+        state = DONE;
         Channel<Void> ch;
         Consumer<? super Result<T>> then;
         synchronized (this) {
@@ -196,7 +208,7 @@ final class PoolJob<T> implements Job<T> {
     @Override
     public String toString() {
         Result<T> r = result;
-        return "Job[" + id + ", " + (r != null ? r : switch (state.get()) {
+        return "Job[" + id + ", " + (r != null ? r : switch (state) {
             case PENDING -> "waiting";
             case RUNNING -> "running";
             default -> "ending";
