@@ -89,13 +89,13 @@ def distributions(results, table_args):
         shared = bl.jmh_ref(DISTRIBUTION, distribution="shared", work=work)
         for name in names:
             ref = bl.jmh_ref(DISTRIBUTION, distribution=name, work=work)
-            ratio = {"k": "ratio", "a": ref, "b": shared} if name != "shared" else "1×"
+            ratio = {"k": "ratio", "a": ref, "b": shared} if name != "shared" else "baseline"
             t.add([work, "`%s`" % name, ref, ratio])
         go_shared = {"k": "go", "n": "Distribution/dist=shared/work=%s" % work}
         for dist, label in (("shared", "Go: one shared channel"),
                             ("roundRobin", "Go: a channel per worker, round-robin")):
             ref = {"k": "go", "n": "Distribution/dist=%s/work=%s" % (dist, work)}
-            t.add([work, label, ref, {"k": "ratio", "a": ref, "b": go_shared} if dist != "shared" else "1×"])
+            t.add([work, label, ref, {"k": "ratio", "a": ref, "b": go_shared} if dist != "shared" else "baseline"])
     return md + t.render()
 
 
