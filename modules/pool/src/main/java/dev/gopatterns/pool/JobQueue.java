@@ -502,15 +502,20 @@ final class JobQueue extends Selectable<PoolJob<?>> {
                 exitedThreads.removeIf(t -> !t.isAlive());
             }
             exitedThreads.add(w.thread);
-            if (shutdown && workers.isEmpty()) {
-                allExited = true;
-                terminated.signalAll();
-                return true;
-            }
-            return false;
+            return terminateIfNoWorkers();
         } finally {
             unlock();
         }
+    }
+
+    /** After shutdown with no worker left: the pool has terminated. Call only under the lock. */
+    private boolean terminateIfNoWorkers() {
+        if (shutdown && workers.isEmpty()) {
+            allExited = true;
+            terminated.signalAll();
+            return true;
+        }
+        return false;
     }
 
     // -------------------------------------------------------------------------------------------- resizing
@@ -564,12 +569,7 @@ final class JobQueue extends Selectable<PoolJob<?>> {
             for (Worker w : workers) {
                 w.wake.signal();
             }
-            if (workers.isEmpty()) {
-                allExited = true;
-                terminated.signalAll();
-                return true;
-            }
-            return false;
+            return terminateIfNoWorkers();
         } finally {
             unlock();
         }
