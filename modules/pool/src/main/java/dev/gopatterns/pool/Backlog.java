@@ -121,14 +121,18 @@ abstract class Backlog {
             if (best == null) {
                 return null;
             }
-            ArrayDeque<PoolJob<?>> q = levels[bestLevel];
-            if (q.peekFirst() == best) {
+            return unlink(levels[bestLevel], best);
+        }
+
+        /** Removes {@code j}, found in {@code q}, from it: a poll when it is the head, the usual case. */
+        private PoolJob<?> unlink(ArrayDeque<PoolJob<?>> q, PoolJob<?> j) {
+            if (q.peekFirst() == j) {
                 q.pollFirst();
             } else {
-                q.remove(best);
+                q.remove(j);
             }
             size--;
-            return best;
+            return j;
         }
 
         private long effectiveLevel(PoolJob<?> j, long now, int top) {
@@ -154,16 +158,7 @@ abstract class Backlog {
                 return null;
             }
             PoolJob<?> j = w.canRun(head) ? head : first(q, w);
-            if (j == null) {
-                return null;
-            }
-            if (j == head) {
-                q.pollFirst();
-            } else {
-                q.remove(j);
-            }
-            size--;
-            return j;
+            return j == null ? null : unlink(q, j);
         }
 
         @Override

@@ -28,13 +28,8 @@ record PoolShape(List<Worker.Template> groups, Worker.Template elastic, int minW
 
     /** Whether some worker of this pool (now or after growing) may run a job that requires {@code requires}. */
     boolean canRun(Set<String> requires) {
-        if (requires.isEmpty() && maxWorkers > 0) {
-            return true;
-        }
-        if (maxWorkers > 0 && elastic.capabilities().containsAll(requires)) {
-            return true;
-        }
-        return groups.stream().anyMatch(g -> g.capabilities().containsAll(requires));
+        return (maxWorkers > 0 && Worker.provides(elastic.capabilities(), requires))
+                || groups.stream().anyMatch(g -> Worker.provides(g.capabilities(), requires));
     }
 
     /** The capabilities on offer, for a message. */

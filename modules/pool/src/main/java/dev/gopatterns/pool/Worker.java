@@ -48,7 +48,12 @@ final class Worker {
 
     /** Whether this worker may run {@code job}. */
     boolean canRun(PoolJob<?> job) {
-        return job.requires.isEmpty() || capabilities.containsAll(job.requires);
+        return provides(capabilities, job.requires);
+    }
+
+    /** The one routing rule: a worker with {@code capabilities} may run a job that {@code requires} these. */
+    static boolean provides(Set<String> capabilities, Set<String> requires) {
+        return requires.isEmpty() || capabilities.containsAll(requires);
     }
 
     /** The worker's thread, before it runs {@code job}. */
@@ -77,7 +82,7 @@ final class Worker {
      */
     record Template(int count, Set<String> capabilities, boolean elastic) {
         boolean canRun(PoolJob<?> job) {
-            return job.requires.isEmpty() || capabilities.containsAll(job.requires);
+            return provides(capabilities, job.requires);
         }
     }
 
