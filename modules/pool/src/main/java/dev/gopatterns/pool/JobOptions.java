@@ -17,6 +17,9 @@ import java.util.TreeSet;
  *
  * <p>Go equivalent: none as a type. A Go job carries its timeout as {@code context.WithTimeout} around its work and
  * its priority as the choice of channel it is sent on; here the pool applies them.
+ *
+ * <p>Memory consistency effects: none are needed; instances are immutable (final fields, an unmodifiable set) and
+ * safe to share between threads without synchronization.
  */
 public final class JobOptions {
     private static final JobOptions DEFAULTS = new JobOptions(0, null, Set.of());

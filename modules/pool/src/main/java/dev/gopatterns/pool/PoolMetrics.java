@@ -17,7 +17,11 @@ import java.util.Objects;
  *   <li>{@code runTime.count() <= completed()} and {@code queueWait.count() <= submitted - waiting}: only jobs
  *       that reached a worker are timed; {@code 0 <= utilization <= 1}.
  * </ul>
- * Across two snapshots of one pool, taken one after the other, no cumulative counter ({@code submitted},
+ * <p>Go equivalent: none; a Go pool counts with {@code sync/atomic} counters of its own, read one at a time, so its
+ * numbers need not add up at any instant. Memory consistency effects: a snapshot is read under the pool's lock,
+ * so every count change made before {@code metrics()} took the lock is in it.
+ *
+ * <p>Across two snapshots of one pool, taken one after the other, no cumulative counter ({@code submitted},
  * {@code rejected}, {@code succeeded}, {@code failed}, {@code cancelled}) decreases. A job is counted before its
  * handle completes: a snapshot taken after a job's result was seen counts that job as completed.
  *
