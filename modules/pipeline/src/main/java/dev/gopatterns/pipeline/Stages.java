@@ -85,7 +85,7 @@ final class Stages {
         return LIVE.get();
     }
 
-    private static void start(String name, Body body, Runnable atEnd) {
+    static void start(String name, Body body, Runnable atEnd) {
         LIVE.incrementAndGet();
         try {
             Thread.ofVirtual().name("pipeline-" + name).start(() -> {

@@ -28,7 +28,8 @@ class PipelineApiTest {
                 .map(JavaClass::getSimpleName)
                 .collect(Collectors.toCollection(TreeSet::new));
         assertThat(publicTypes).as("a new public type is an API decision, with its javadoc")
-                .containsExactlyInAnyOrder("Bridge", "FanIn", "FanOut", "OrDone", "Sequenced", "Sources", "Tee");
+                .containsExactlyInAnyOrder("Bridge", "ErrorPolicy", "Failure", "FanIn", "FanOut", "OrDone", "Pipeline",
+                        "PipelineException", "Retry", "Run", "Sequenced", "Sources", "Summary", "Tee");
     }
 
     @Test

@@ -1,0 +1,573 @@
+package dev.gopatterns.pipeline;
+
+import dev.gopatterns.chan.Channel;
+import dev.gopatterns.chan.ReceiveChannel;
+import dev.gopatterns.chan.Received;
+import dev.gopatterns.chan.Select;
+import dev.gopatterns.chan.SelectCase;
+import dev.gopatterns.chan.SendChannel;
+import dev.gopatterns.chan.TryReceived;
+import dev.gopatterns.context.CancellableContext;
+import dev.gopatterns.context.Context;
+import dev.gopatterns.context.ContextException;
+import dev.gopatterns.time.Timer;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * One run of a {@link Pipeline}: the threads, channels and contexts of its stages, and the accounting that proves
+ * nothing was lost.
+ */
+final class Execution {
+
+    /*
+     * The wiring. Stage i reads outs[i-1] and writes outs[i] (capacity: its buffer), so the channels are the only
+     * buffers. Every stage thread is started by go(), which counts it in `live` (starting at 1 for the launcher, so
+     * the count cannot reach zero while stages are still being started); the thread that brings `live` to zero runs
+     * finish(), exactly once, after every stage thread has ended.
+     *
+     * Contexts. `root` is a child of the caller's context; a FAIL_FAST failure and Run.cancel() cancel it. A take
+     * stage must be able to stop the stages before it without stopping itself or the ones after it, so each take
+     * gets a child context that it cancels when it has its n items, and the stages before it run under that child.
+     * Walking the stages from the last to the first: ctx = root; at a take, stages before it get withCancel(ctx).
+     * finish() cancels root last, releasing every context of the run (Go's defer cancel()).
+     *
+     * Accounting. Each thread counts into its own Counts (plain fields: no sharing, no atomics per item) and adds
+     * them to its stage's total when it ends. `held` is the number of items the thread is responsible for and has not
+     * yet disposed of: incremented when it takes an item, decremented when the item is passed on, dropped, failed,
+     * skipped, or handed to another thread of the same stage (which then holds it). A thread that ends for any
+     * reason, a cancelled context, an interrupt, a bug, counts what it still holds as cancelled. So no item can
+     * leave the books unseen; finish() then takes out the values left in the channels between stages and counts
+     * them received and cancelled by the stage they were waiting for, and Summary.checkBalanced() can check both
+     * rules.
+     *
+     * The end. finish() decides whether the run was cut short: root was done before every thread ended (the caller's
+     * context, a failure, or cancel()), and the source had not run out or something was cancelled. The terminal
+     * calls then throw (PipelineException for a failure, else the context's error); a run that completed returns its
+     * Summary even if the caller cancels an instant later.
+     */
+
+    /** A stage thread's body. */
+    @FunctionalInterface
+    interface Body {
+        void run(Counts c) throws InterruptedException;
+    }
+
+    /** One thread's counts; owned by that thread until it ends. */
+    static final class Counts {
+        long in;
+        long out;
+        long passed;
+        long dropped;
+        long failed;
+        long skipped;
+        long cancelled;
+        long retries;
+        long held;
+
+        /** Takes responsibility for a received item. */
+        void take() {
+            in++;
+            held++;
+        }
+
+        /** The item held was sent on. */
+        void pass() {
+            out++;
+            passed++;
+            held--;
+        }
+    }
+
+    /** A stage's totals, added to by each of its threads as it ends. */
+    static final class Tally {
+        private final String name;
+        private long in;
+        private long out;
+        private long passed;
+        private long dropped;
+        private long failed;
+        private long skipped;
+        private long cancelled;
+        private long retries;
+
+        Tally(String name) {
+            this.name = name;
+        }
+
+        synchronized void add(Counts c) {
+            in += c.in;
+            out += c.out;
+            passed += c.passed;
+            dropped += c.dropped;
+            failed += c.failed;
+            skipped += c.skipped;
+            cancelled += c.cancelled + c.held;
+            retries += c.retries;
+        }
+
+        /** A value left in the channel before this stage: received now, and cancelled. */
+        synchronized void leftover() {
+            in++;
+            cancelled++;
+        }
+
+        /** An item this stage received and left inside itself (in a queue between its threads): cancelled. */
+        synchronized void unfinished() {
+            cancelled++;
+        }
+
+        synchronized Summary.Stage snapshot() {
+            return new Summary.Stage(name, in, out, passed, dropped, failed, skipped, cancelled, retries);
+        }
+    }
+
+    private final Context parent;
+    private final CancellableContext root;
+    private final List<StageSpec> specs;
+    private final Tally[] tallies;
+    private final List<Channel<Object>> outs = new ArrayList<>();
+    private final Channel<Failure> errors = Channel.unbuffered();
+    private final Channel<Void> done = Channel.unbuffered();
+    private final AtomicInteger live = new AtomicInteger(1);
+    private final AtomicReference<Failure> firstFailure = new AtomicReference<>();
+    /** Run by finish(); filled by the launching thread before `live` can reach zero. */
+    private final List<Runnable> atFinish = new ArrayList<>();
+
+    /** Set by the source's thread when its input ran out by itself. */
+    private volatile boolean sourceExhausted;
+    /** Set by finish() before it cancels root, if root was not done already: root's end is then not a stop. */
+    private volatile boolean released;
+    // Written by finish() before `done` is closed; read after receiving from `done` (happens-before).
+    private Summary summary;
+    private boolean cutShort;
+
+    private Execution(Context parent, List<StageSpec> specs) {
+        this.parent = parent;
+        this.root = Context.withCancelCause(parent);
+        this.specs = specs;
+        this.tallies = new Tally[specs.size()];
+        for (int i = 0; i < specs.size(); i++) {
+            tallies[i] = new Tally(specs.get(i).name());
+            outs.add(Channel.make(specs.get(i).buffer()));
+        }
+    }
+
+    static <T> Run<T> start(Context ctx, List<StageSpec> specs) {
+        Objects.requireNonNull(ctx, "ctx");
+        Execution e = new Execution(ctx, specs);
+        e.launch();
+        return new Run<>(e);
+    }
+
+    private void launch() {
+        Context[] ctxs = new Context[specs.size()];
+        CancellableContext[] upstream = new CancellableContext[specs.size()];
+        Context ctx = root;
+        for (int i = specs.size() - 1; i >= 0; i--) {
+            ctxs[i] = ctx;
+            if (specs.get(i).kind() instanceof StageSpec.Take) {
+                upstream[i] = Context.withCancel(ctx);
+                ctx = upstream[i];
+            }
+        }
+        try {
+            for (int i = 0; i < specs.size(); i++) {
+                ReceiveChannel<Object> in = i == 0 ? null : outs.get(i - 1);
+                startStage(i, ctxs[i], upstream[i], in, outs.get(i));
+            }
+        } catch (Throwable t) {
+            root.cancel(t);
+            throw t;
+        } finally {
+            if (live.decrementAndGet() == 0) {
+                finish();
+            }
+        }
+    }
+
+    private void startStage(int i, Context ctx, CancellableContext upstream, ReceiveChannel<Object> in,
+                            Channel<Object> out) {
+        StageSpec spec = specs.get(i);
+        Tally tally = tallies[i];
+        switch (spec.kind()) {
+            case StageSpec.FromIterable(Iterable<?> values) -> go(spec, tally, "", c -> {
+                Iterator<?> it = values.iterator();
+                while (it.hasNext()) {
+                    Object v = Objects.requireNonNull(it.next(), "a pipeline carries no null values");
+                    c.take();
+                    if (!Stages.send(ctx, out, v)) {
+                        return;
+                    }
+                    c.pass();
+                }
+                sourceExhausted = true;
+            }, out::close);
+            case StageSpec.FromChannel(ReceiveChannel<?> channel) -> go(spec, tally, "", c -> {
+                while (Stages.<Object>receive(ctx, channel) instanceof Received.Value<Object>(Object v)) {
+                    c.take();
+                    if (!Stages.send(ctx, out, v)) {
+                        return;
+                    }
+                    c.pass();
+                }
+                if (!ctx.isDone()) {
+                    sourceExhausted = true;
+                }
+            }, out::close);
+            case StageSpec.Generate(Pipeline.Source<?> source) -> go(spec, tally, "", c -> {
+                @SuppressWarnings("unchecked")
+                Pipeline.Source<Object> s = (Pipeline.Source<Object>) source;
+                try {
+                    s.run(ctx, v -> {
+                        Objects.requireNonNull(v, "a pipeline carries no null values");
+                        c.take();
+                        if (!Stages.send(ctx, out, v)) {
+                            return false;
+                        }
+                        c.pass();
+                        return true;
+                    });
+                    if (!ctx.isDone()) {
+                        sourceExhausted = true;
+                    }
+                } catch (InterruptedException | RuntimeException | Error e) {
+                    throw e;
+                } catch (Exception e) {
+                    if (!ctx.isDone()) {
+                        fail(new Failure(spec.name(), null, e, 1));
+                    }
+                }
+            }, out::close);
+            case StageSpec.Apply apply -> ApplyStage.start(this, spec.name(), apply, ctx, in, out, tally);
+            case StageSpec.Batch(int size, java.time.Duration maxWait) ->
+                    go(spec, tally, "", c -> batch(c, ctx, in, out, size, maxWait), out::close);
+            case StageSpec.Throttle(dev.gopatterns.rate.Limiter limiter) -> go(spec, tally, "", c -> {
+                while (Stages.<Object>receive(ctx, in) instanceof Received.Value<Object>(Object v)) {
+                    c.take();
+                    try {
+                        limiter.await(ctx);
+                    } catch (ContextException e) {
+                        return;
+                    } catch (RuntimeException e) { // the limiter refused: DeadlineTooSoon, burst 0
+                        c.held--;
+                        c.failed++;
+                        fail(new Failure(spec.name(), v, e, 1));
+                        return;
+                    }
+                    if (!Stages.send(ctx, out, v)) {
+                        return;
+                    }
+                    c.pass();
+                }
+            }, out::close);
+            case StageSpec.Take(long n) -> go(spec, tally, "", c -> {
+                try {
+                    while (c.passed < n
+                            && Stages.<Object>receive(ctx, in) instanceof Received.Value<Object>(Object v)) {
+                        c.take();
+                        if (!Stages.send(ctx, out, v)) {
+                            return;
+                        }
+                        c.pass();
+                    }
+                } finally {
+                    upstream.cancel(); // enough, or the end: the stages before this one stop
+                }
+            }, out::close);
+        }
+    }
+
+    private void batch(Counts c, Context ctx, ReceiveChannel<Object> in, Channel<Object> out, int size,
+                       java.time.Duration maxWait) throws InterruptedException {
+        final Object tick = new Object();
+        final Object stop = new Object();
+        List<Object> batch = new ArrayList<>(size);
+        Timer timer = null;
+        try {
+            while (!ctx.isDone()) {
+                List<SelectCase<Object>> cases = new ArrayList<>(3);
+                cases.add(in.onReceiveOrClosed(r -> r));
+                cases.add(ctx.onDone(() -> stop));
+                if (timer != null) {
+                    cases.add(timer.channel().onReceive(t -> tick));
+                }
+                Object event = Select.select(cases);
+                if (event == stop) {
+                    return;
+                }
+                if (event instanceof Received.Value<?>(Object v)) {
+                    c.take();
+                    batch.add(v);
+                    if (batch.size() == 1 && maxWait != null) {
+                        timer = Timer.start(ctx.clock(), maxWait);
+                    }
+                    if (batch.size() < size) {
+                        continue;
+                    }
+                } else if (event instanceof Received.Closed<?>) {
+                    if (!batch.isEmpty()) {
+                        flush(c, ctx, out, batch);
+                    }
+                    return;
+                }
+                // full, or the timer fired
+                if (timer != null) {
+                    timer.stop();
+                    timer = null;
+                }
+                if (!flush(c, ctx, out, batch)) {
+                    return;
+                }
+                batch = new ArrayList<>(size);
+            }
+        } finally {
+            if (timer != null) {
+                timer.stop();
+            }
+        }
+    }
+
+    private static boolean flush(Counts c, Context ctx, Channel<Object> out, List<Object> batch)
+            throws InterruptedException {
+        if (!Stages.send(ctx, out, List.copyOf(batch))) {
+            return false;
+        }
+        c.out++;
+        c.passed += batch.size();
+        c.held -= batch.size();
+        return true;
+    }
+
+    // ------------------------------------------------------------------------------------------------ threads
+
+    /**
+     * Starts one thread of a stage; {@code atEnd} runs when it ends (closing what the thread owns), then the
+     * thread's counts go to {@code tally}, then, if it was the run's last thread, finish().
+     */
+    void go(StageSpec spec, Tally tally, String suffix, Body body, Runnable atEnd) {
+        go(spec.name(), tally, suffix, body, atEnd);
+    }
+
+    void go(String stage, Tally tally, String suffix, Body body, Runnable atEnd) {
+        live.incrementAndGet();
+        Counts c = new Counts();
+        Stages.start(stage + suffix, () -> {
+            try {
+                body.run(c);
+            } catch (RuntimeException | Error e) { // a bug, or a source's iterator that threw
+                if (!root.isDone()) {
+                    fail(new Failure(stage, null, e, 1));
+                }
+            }
+        }, () -> {
+            try {
+                atEnd.run();
+            } finally {
+                tally.add(c);
+                if (live.decrementAndGet() == 0) {
+                    finish();
+                }
+            }
+        });
+    }
+
+    /** Registers work for finish(), before any stage thread can run it; launching thread only. */
+    void atFinish(Runnable r) {
+        atFinish.add(r);
+    }
+
+    // ------------------------------------------------------------------------------------------------ failures
+
+    Channel<Failure> errors() {
+        return errors;
+    }
+
+    /** Records a FAIL_FAST failure; the first one cancels the run with its error as the cause. */
+    void fail(Failure f) {
+        if (firstFailure.compareAndSet(null, f)) {
+            root.cancel(f.error());
+        }
+    }
+
+    void cancel() {
+        root.cancel();
+    }
+
+    // ------------------------------------------------------------------------------------------------ the end
+
+    private void finish() {
+        boolean stoppedEarly = root.isDone();
+        for (Runnable r : atFinish) {
+            r.run();
+        }
+        for (int i = 0; i + 1 < specs.size(); i++) {
+            while (outs.get(i).tryReceive() instanceof Received.Value<Object>) {
+                tallies[i + 1].leftover();
+            }
+        }
+        List<Summary.Stage> stages = new ArrayList<>();
+        for (Tally t : tallies) {
+            stages.add(t.snapshot());
+        }
+        summary = new Summary(stages);
+        cutShort = stoppedEarly && (!sourceExhausted || summary.cancelled() > 0);
+        if (!stoppedEarly) {
+            released = true;
+        }
+        root.cancel();
+        errors.close();
+        done.close();
+    }
+
+    ReceiveChannel<Void> done() {
+        return done.receiveOnly();
+    }
+
+    @SuppressWarnings("unchecked")
+    <T> ReceiveChannel<T> output() {
+        return (ReceiveChannel<T>) outs.getLast().receiveOnly();
+    }
+
+    /** Whether the run has been told to stop (a failure, the caller's context, cancel()), as opposed to released. */
+    boolean stopped() {
+        return root.isDone() && !released;
+    }
+
+    /** The summary, once the run has ended. */
+    Optional<Summary> summary() {
+        return done.tryReceive() instanceof TryReceived.NotReady<Void> ? Optional.empty() : Optional.of(summary);
+    }
+
+    /** Waits for the end; then returns the summary, or throws what ended the run early. */
+    Summary await() throws InterruptedException {
+        done.receiveOrClosed();
+        return outcome(summary, false);
+    }
+
+    private Summary outcome(Summary s, boolean sinkCancelled) {
+        Failure f = firstFailure.get();
+        if (f != null) {
+            throw new PipelineException(f, s);
+        }
+        if (cutShort || sinkCancelled) {
+            throw parent.err().or(root::err).orElseThrow();
+        }
+        return s;
+    }
+
+    // ------------------------------------------------------------------------------------------------ sinks
+
+    /** Delivers one value to the caller; {@code false} if it could not (the value is then cancelled). */
+    @FunctionalInterface
+    interface Delivery {
+        boolean deliver(Object value) throws InterruptedException;
+    }
+
+    <T> Summary sink(Consumer<? super T> onValue, Consumer<? super Failure> onFailure) throws InterruptedException {
+        @SuppressWarnings("unchecked")
+        Consumer<Object> values = (Consumer<Object>) onValue;
+        return drain(v -> {
+            values.accept(v);
+            return true;
+        }, onFailure);
+    }
+
+    Summary forwardTo(SendChannel<?> channel) throws InterruptedException {
+        @SuppressWarnings("unchecked")
+        SendChannel<Object> ch = (SendChannel<Object>) channel;
+        return drain(v -> !stopped() && Stages.send(parent, ch, v), f -> {
+            throw new AssertionError("to(ctx, channel) runs no reporting stage: " + f);
+        });
+    }
+
+    /**
+     * The terminal calls' loop, in the caller's thread: values and reported failures until both channels close,
+     * then the run's outcome. An interrupt of the caller cancels the run, waits for its end, and is rethrown.
+     */
+    private Summary drain(Delivery delivery, Consumer<? super Failure> onFailure) throws InterruptedException {
+        Tally sink = new Tally("sink");
+        Counts c = new Counts();
+        ReceiveChannel<Object> out = output();
+        ReceiveChannel<Failure> errs = errors;
+        InterruptedException interrupted = null;
+        try {
+            while (out != null || errs != null) {
+                List<SelectCase<Object>> cases = new ArrayList<>(2);
+                if (out != null) {
+                    cases.add(out.onReceiveOrClosed(r -> r));
+                }
+                if (errs != null) {
+                    cases.add(errs.onReceiveOrClosed(r -> r instanceof Received.Value<Failure>(Failure f)
+                            ? f : ERRORS_CLOSED));
+                }
+                Object event = Select.select(cases);
+                if (event == ERRORS_CLOSED) {
+                    errs = null;
+                } else if (event instanceof Failure f) {
+                    try {
+                        onFailure.accept(f);
+                    } catch (RuntimeException | Error e) {
+                        fail(new Failure("sink", f, e, 1));
+                    }
+                } else if (event instanceof Received.Value<?>(Object v)) {
+                    c.take();
+                    if (stopped()) {
+                        continue; // held: counted cancelled
+                    }
+                    try {
+                        if (delivery.deliver(v)) {
+                            c.passed++;
+                            c.out++;
+                            c.held--;
+                        }
+                    } catch (RuntimeException | Error e) {
+                        c.held--;
+                        c.failed++;
+                        fail(new Failure("sink", v, e, 1));
+                    }
+                } else {
+                    out = null; // the output closed
+                }
+            }
+        } catch (InterruptedException e) {
+            interrupted = e;
+            root.cancel();
+            while (output().tryReceive() instanceof Received.Value<?>) {
+                c.take(); // taken out so that the stages are not blocked; counted cancelled
+            }
+        }
+        boolean wasInterrupted = false;
+        while (true) {
+            try {
+                done.receiveOrClosed();
+                break;
+            } catch (InterruptedException again) {
+                wasInterrupted = true; // the stages are cancelled and end promptly: wait for them
+            }
+        }
+        // the stages have all ended: nothing more can arrive, but the output may hold values sent before the end
+        while (interrupted != null && output().tryReceive() instanceof Received.Value<?>) {
+            c.take();
+        }
+        sink.add(c);
+        List<Summary.Stage> stages = new ArrayList<>(summary.stages());
+        stages.add(sink.snapshot());
+        Summary s = new Summary(stages);
+        if (interrupted != null) {
+            throw interrupted;
+        }
+        if (wasInterrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return outcome(s, c.cancelled + c.held > 0);
+    }
+
+    private static final Object ERRORS_CLOSED = new Object();
+}

@@ -1,0 +1,104 @@
+package dev.gopatterns.pipeline;
+
+import dev.gopatterns.chan.ReceiveChannel;
+import java.util.Optional;
+
+/**
+ * A running {@link Pipeline}, from {@link Pipeline#start}: its output and error channels, and its end.
+ *
+ * <pre>{@code
+ * // Go: range over the output, and the errc beside it, until both are closed
+ * try (Run<Digest> run = pipeline.start(ctx)) {
+ *     ReceiveChannel<Digest> out = run.output();
+ *     ReceiveChannel<Failure> errs = run.errors();
+ *     while (out != null || errs != null) { ... select over both, setting each to null when it closes ... }
+ *     Summary s = run.await();
+ * }
+ * }</pre>
+ *
+ * <ul>
+ *   <li>{@link #output()} is the last stage's output channel: closed exactly once, when that stage is done. Values
+ *       still in it when the run ends are the caller's to read.
+ *   <li>{@link #errors()} carries the failures of {@link ErrorPolicy#REPORT REPORT} stages, and is closed when the
+ *       run has ended. An unread failure blocks the stage that reports it, as an unread Go {@code errc} would: read
+ *       both channels in one select.
+ *   <li>{@link #cancel()} stops every stage (it does not wait: Go's {@code cancel()}); {@link #await()} waits for
+ *       every stage thread to end; {@link #close()} does both.
+ *   <li>Memory consistency effects: actions of every stage thread happen-before {@link #await()} returns (or
+ *       throws) and before {@link #done()} is seen closed.
+ * </ul>
+ *
+ * @param <T> the type of the output values
+ */
+public final class Run<T> implements AutoCloseable {
+
+    private final Execution execution;
+
+    Run(Execution execution) {
+        this.execution = execution;
+    }
+
+    Execution execution() {
+        return execution;
+    }
+
+    /** The last stage's output. */
+    public ReceiveChannel<T> output() {
+        return execution.output();
+    }
+
+    /** The failures reported by {@link ErrorPolicy#REPORT} stages; closed when the run has ended. */
+    public ReceiveChannel<Failure> errors() {
+        return execution.errors().receiveOnly();
+    }
+
+    /** Closed when every stage thread has ended; for a select. */
+    public ReceiveChannel<Void> done() {
+        return execution.done();
+    }
+
+    /** Stops every stage; does not wait. Idempotent, and safe from any thread. */
+    public void cancel() {
+        execution.cancel();
+    }
+
+    /**
+     * Waits until every stage thread has ended.
+     *
+     * @return what every stage did, if the run completed: the input used up, or a {@code take} satisfied
+     * @throws PipelineException if a {@link ErrorPolicy#FAIL_FAST} stage failed
+     * @throws dev.gopatterns.context.ContextException if the run was stopped by its context or {@link #cancel()}
+     *                                                 before the input was used up
+     * @throws InterruptedException if interrupted while waiting (the run goes on)
+     */
+    public Summary await() throws InterruptedException {
+        return execution.await();
+    }
+
+    /** What every stage did, once the run has ended (whatever ended it); empty before. */
+    public Optional<Summary> summary() {
+        return execution.summary();
+    }
+
+    /**
+     * Cancels the run and waits for every stage thread to end, without throwing what ended it (that is
+     * {@link #await()}'s job). If interrupted while waiting, keeps waiting (the stages are cancelled and end
+     * promptly) and sets the interrupt flag again before returning.
+     */
+    @Override
+    public void close() {
+        execution.cancel();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                execution.done().receiveOrClosed();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
