@@ -2,7 +2,6 @@ package dev.gopatterns.jmh;
 
 import dev.gopatterns.chan.Channel;
 import dev.gopatterns.context.Context;
-import dev.gopatterns.sync.ErrGroup;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -46,9 +45,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>{@code variant}:
  * <ul>
  *   <li>{@code gopatterns:N}: the Go code above on {@code dev.gopatterns.chan.Channel}s of capacity N, each stage a
- *       task of an {@link ErrGroup} (a virtual thread), each send {@code ctx.send(out, v)} (a select over the send
- *       and {@code ctx.done()}), each receive a {@code for} over the channel (Go's {@code range}). The sum runs in
- *       a task too, as the twin's runs in a goroutine.
+ *       virtual thread of the invocation's {@link BatchScope} (an {@code ErrGroup} with a deadline), each send
+ *       {@code ctx.send(out, v)} (a select over the send and {@code ctx.done()}), each receive a {@code for} over
+ *       the channel (Go's {@code range}). The sum runs in the scope too, as the twin's runs in a goroutine.
  *   <li>{@code jox:N}: the same code on jox 1.0.1 channels, the select being jox's
  *       {@code Select.selectOrClosed(out.sendClause(..), done.receiveClause())} and {@code done} a jox channel the
  *       consumer completes when it stops. jox's Flows are not used: no flows artifact for 1.0.1 resolves here.
@@ -117,7 +116,7 @@ public class Pipeline_01_GenSquareSum {
     }
 
     static long gopatterns(int capacity) throws Exception {
-        try (ErrGroup g = ErrGroup.withContext(Context.background())) {
+        try (BatchScope g = new BatchScope()) {
             Context ctx = g.context();
             Channel<Long> nums = Channel.make(capacity);
             Channel<Long> squares = Channel.make(capacity);
@@ -153,7 +152,7 @@ public class Pipeline_01_GenSquareSum {
     }
 
     static long jox(int capacity) throws Exception {
-        try (ErrGroup g = ErrGroup.withContext(Context.background())) {
+        try (BatchScope g = new BatchScope()) {
             com.softwaremill.jox.Channel<Object> done = com.softwaremill.jox.Channel.newRendezvousChannel();
             com.softwaremill.jox.Channel<Long> nums = JoxStage.make(capacity);
             com.softwaremill.jox.Channel<Long> squares = JoxStage.make(capacity);

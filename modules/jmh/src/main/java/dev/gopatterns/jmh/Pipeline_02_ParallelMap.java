@@ -7,7 +7,6 @@ import dev.gopatterns.pipeline.FanIn;
 import dev.gopatterns.pipeline.FanOut;
 import dev.gopatterns.pipeline.Sequenced;
 import dev.gopatterns.pipeline.Sources;
-import dev.gopatterns.sync.ErrGroup;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
@@ -56,7 +55,7 @@ import org.openjdk.jmh.infra.Blackhole;
  *       {@code FanIn.mergeSequenced(ctx, }{@value #REORDER_WINDOW}{@code , workers)}: the window equals the
  *       channel-of-channels' outstanding results, so both bound the reordering alike.
  *   <li>{@code channelOfChannels} (ordered): the Go idiom above on {@code dev.gopatterns.chan.Channel}s, each
- *       goroutine a task of an {@link ErrGroup}.
+ *       goroutine a virtual thread of the invocation's {@link BatchScope}.
  *   <li>{@code parallelStream:unordered}, {@code parallelStream:ordered}: {@code LongStream.range(..).parallel()}
  *       {@code .unordered().map(f).sum()} and {@code .map(f).forEachOrdered(check)}, run in a
  *       {@code ForkJoinPool(4)} (the common pool's parallelism is 1 on 2 cores).
@@ -175,7 +174,7 @@ public class Pipeline_02_ParallelMap {
     }
 
     private long fanOut() throws Exception {
-        try (ErrGroup g = ErrGroup.withContext(Context.background())) {
+        try (BatchScope g = new BatchScope()) {
             Context ctx = g.context();
             long[] sum = new long[1];
             g.go(() -> {
@@ -193,7 +192,7 @@ public class Pipeline_02_ParallelMap {
     }
 
     private long mergeSequenced() throws Exception {
-        try (ErrGroup g = ErrGroup.withContext(Context.background())) {
+        try (BatchScope g = new BatchScope()) {
             Context ctx = g.context();
             long[] sum = new long[1];
             g.go(() -> {
@@ -215,7 +214,7 @@ public class Pipeline_02_ParallelMap {
     private record Job(Long value, Channel<Long> result) {}
 
     private long channelOfChannels() throws Exception {
-        try (ErrGroup g = ErrGroup.withContext(Context.background())) {
+        try (BatchScope g = new BatchScope()) {
             Context ctx = g.context();
             Channel<Long> in = Channel.make(0);
             Channel<Job> jobs = Channel.make(0);

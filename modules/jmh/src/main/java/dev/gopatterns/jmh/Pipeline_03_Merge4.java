@@ -8,7 +8,6 @@ import dev.gopatterns.chan.Received;
 import dev.gopatterns.chan.Select;
 import dev.gopatterns.context.Context;
 import dev.gopatterns.pipeline.FanIn;
-import dev.gopatterns.sync.ErrGroup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +57,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       dropped from the list instead of being replaced by a nil channel). jox has no merge stage to compare with
  *       {@code merge} (its Flows are not available here).
  * </ul>
- * Producers are tasks of an {@link ErrGroup} (virtual threads) that send preallocated boxes and close their channel.
+ * Producers are virtual threads of the invocation's {@link BatchScope} that send preallocated boxes and close
+ * their channel.
  *
  * <p>Adding a variant is one more {@code @Param} value and one more case in {@link #setUp()}.
  *
@@ -138,7 +138,7 @@ public class Pipeline_03_Merge4 {
         }
     }
 
-    private List<Channel<Integer>> producers(ErrGroup g, int capacity) throws InterruptedException {
+    private List<Channel<Integer>> producers(BatchScope g, int capacity) throws InterruptedException {
         List<Channel<Integer>> inputs = new ArrayList<>(PRODUCERS);
         for (int p = 0; p < PRODUCERS; p++) {
             Channel<Integer> c = Channel.make(capacity);
@@ -158,7 +158,7 @@ public class Pipeline_03_Merge4 {
     }
 
     private void merge(int capacity) throws Exception {
-        try (ErrGroup g = ErrGroup.withContext(Context.background())) {
+        try (BatchScope g = new BatchScope()) {
             Context ctx = g.context();
             List<Channel<Integer>> inputs = producers(g, capacity);
             g.go(() -> {
@@ -173,7 +173,7 @@ public class Pipeline_03_Merge4 {
     }
 
     private void select(int capacity) throws Exception {
-        try (ErrGroup g = ErrGroup.withContext(Context.background())) {
+        try (BatchScope g = new BatchScope()) {
             List<Channel<Integer>> inputs = producers(g, capacity);
             g.go(() -> {
                 PerProducerOrder check = new PerProducerOrder();
@@ -207,7 +207,7 @@ public class Pipeline_03_Merge4 {
     }
 
     private void jox(int capacity) throws Exception {
-        try (ErrGroup g = ErrGroup.withContext(Context.background())) {
+        try (BatchScope g = new BatchScope()) {
             List<com.softwaremill.jox.Channel<Integer>> inputs = new ArrayList<>(PRODUCERS);
             for (int p = 0; p < PRODUCERS; p++) {
                 com.softwaremill.jox.Channel<Integer> c = JoxStage.make(capacity);

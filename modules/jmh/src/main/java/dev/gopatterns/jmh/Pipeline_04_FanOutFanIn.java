@@ -6,7 +6,6 @@ import dev.gopatterns.context.Context;
 import dev.gopatterns.pipeline.FanIn;
 import dev.gopatterns.pipeline.FanOut;
 import dev.gopatterns.pipeline.Sources;
-import dev.gopatterns.sync.ErrGroup;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
@@ -58,8 +57,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code workers+merge}: {@code FanOut.workers(ctx, in, 4, f)} into {@code FanIn.merge}: the article's
  *       composition, one more hand-off per value than {@code fanOut}.
  *   <li>{@code gopatterns:N}: the Go code above on {@code dev.gopatterns.chan.Channel}s of capacity N, each
- *       goroutine a task of an {@link ErrGroup}; the close after the last worker is the task that waits for a
- *       {@code WaitGroup}, as in Go.
+ *       goroutine a virtual thread of the invocation's {@link BatchScope}; the close after the last worker is the
+ *       task that waits for a {@code WaitGroup}, as in Go.
  *   <li>{@code jox:N}: the same on jox channels (a jox {@code done} channel as the token, see {@link JoxStage}).
  *   <li>{@code parallelStream}: {@code IntStream.range(..).parallel().mapToObj(f).forEach(check)} in a
  *       {@code ForkJoinPool(4)}: the baseline without channels.
@@ -176,7 +175,7 @@ public class Pipeline_04_FanOutFanIn {
         }
     }
 
-    private void consume(ErrGroup g, ReceiveChannel<Integer> out) throws InterruptedException {
+    private void consume(BatchScope g, ReceiveChannel<Integer> out) throws InterruptedException {
         g.go(() -> {
             ExactlyOnce check = new ExactlyOnce(false);
             for (Integer v : out) {
@@ -187,7 +186,7 @@ public class Pipeline_04_FanOutFanIn {
     }
 
     private void fanOut() throws Exception {
-        try (ErrGroup g = ErrGroup.withContext(Context.background())) {
+        try (BatchScope g = new BatchScope()) {
             Context ctx = g.context();
             consume(g, FanOut.fanOut(ctx, Sources.generator(ctx, source), WORKERS, f));
             g.await();
@@ -195,7 +194,7 @@ public class Pipeline_04_FanOutFanIn {
     }
 
     private void workersMerge() throws Exception {
-        try (ErrGroup g = ErrGroup.withContext(Context.background())) {
+        try (BatchScope g = new BatchScope()) {
             Context ctx = g.context();
             consume(g, FanIn.merge(ctx, FanOut.workers(ctx, Sources.generator(ctx, source), WORKERS, f)));
             g.await();
@@ -203,7 +202,7 @@ public class Pipeline_04_FanOutFanIn {
     }
 
     private void gopatterns(int capacity) throws Exception {
-        try (ErrGroup g = ErrGroup.withContext(Context.background())) {
+        try (BatchScope g = new BatchScope()) {
             Context ctx = g.context();
             Channel<Integer> in = Channel.make(capacity);
             Channel<Integer> out = Channel.make(capacity);
@@ -239,7 +238,7 @@ public class Pipeline_04_FanOutFanIn {
     }
 
     private void jox(int capacity) throws Exception {
-        try (ErrGroup g = ErrGroup.withContext(Context.background())) {
+        try (BatchScope g = new BatchScope()) {
             com.softwaremill.jox.Channel<Object> done = com.softwaremill.jox.Channel.newRendezvousChannel();
             com.softwaremill.jox.Channel<Integer> in = JoxStage.make(capacity);
             com.softwaremill.jox.Channel<Integer> out = JoxStage.make(capacity);
