@@ -82,6 +82,11 @@ BENCHMARKS = OrderedDict([
 ])
 
 
+def chart_label(twin):
+    """A Go twin's short name for the chart's label column: Merge4/impl=merge/buf=0 -> 'Go: merge, buf=0'."""
+    return "Go: " + ", ".join(part.replace("impl=", "") for part in twin.split("/")[1:])
+
+
 def render(results, go_runs, note=""):
     """Markdown lines and {svg file name: svg text} for one result set of the pipeline suite."""
     table_args = (bl.index_jmh(results), go_runs)
@@ -106,10 +111,10 @@ def render(results, go_runs, note=""):
                 cells = [label, ref, "none", "—", "—"]
             if t.add(cells):
                 section[variant] = OrderedDict([("java", t.value(ref)[:2])])
-        for twin, label in twins.items():
+        for twin in twins:
             v = t.value({"k": "go", "n": twin})
             if v:
-                section[label] = OrderedDict([("go", v[:2])])
+                section[chart_label(twin)] = OrderedDict([("go", v[:2])])
         md += t.render()
     subtitle = "ns per item; bars: mean, whiskers: JMH 99.9%% CI (Go: sd)%s" % ((" — " + note) if note else "")
     svg = bl.svg_chart("Pipelines, fan-out and fan-in: time per item", subtitle, chart, series=SERIES,
