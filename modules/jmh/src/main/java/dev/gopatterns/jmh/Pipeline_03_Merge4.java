@@ -227,7 +227,7 @@ public class Pipeline_03_Merge4 {
                 PerProducerOrder check = new PerProducerOrder();
                 List<com.softwaremill.jox.Channel<Integer>> open = new ArrayList<>(inputs);
                 while (!open.isEmpty()) {
-                    @SuppressWarnings("unchecked")
+                    @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array: jox's select takes varargs
                     SelectClause<Integer>[] clauses = new SelectClause[open.size()];
                     for (int i = 0; i < clauses.length; i++) {
                         clauses[i] = open.get(i).receiveClause();
