@@ -3,8 +3,9 @@
 # metadata file (command, JDK, Go, CPU, load before/after, times, commit, forks/warm-up/measurement as used) go to
 # docs/benchmarks/results/ as one result set; then the report is rendered from that set (plot/render.py).
 #
-# Usage (from anywhere in the repository; run-channel-benchmarks.sh and run-sync-benchmarks.sh call this):
-#   modules/jmh/run-benchmarks.sh channels|sync|pool       full quality: the classes' own forks (2), warm-up, measurement
+# Usage (from anywhere in the repository; the run-SUITE-benchmarks.sh scripts call this):
+#   modules/jmh/run-benchmarks.sh SUITE                    full quality: the classes' own forks (2), warm-up, measurement;
+#                                                          SUITE is channels, sync, pool or pipeline
 #   modules/jmh/run-benchmarks.sh SUITE --smoke            -f 1, one short iteration; numbers NOT meaningful; written
 #                                                          under modules/jmh/target/bench-smoke/ only, never to docs/
 #   modules/jmh/run-benchmarks.sh SUITE --jmh-args "ARGS"  any JMH arguments; written under --out (default
@@ -28,7 +29,7 @@ cd "$ROOT"
 case "${1:-}" in
   --render) shift; exec python3 modules/jmh/plot/render.py "$@" ;;
   --check) shift; exec python3 modules/jmh/plot/render.py --check "$@" ;;
-  -h|--help) sed -n '2,21p' "$SELF"; exit 0 ;;
+  -h|--help) sed -n '2,22p' "$SELF"; exit 0 ;;
 esac
 
 SUITE=${1:-}
@@ -36,7 +37,8 @@ case "$SUITE" in
   channels) PREFIX=Channels_; SMOKE_TIME=100ms; GO_PKG=. ;;
   sync) PREFIX=Sync_; SMOKE_TIME=200ms; GO_PKG=./sync ;;
   pool) PREFIX=Pool_; SMOKE_TIME=100ms; GO_PKG=./pool ;;
-  *) echo "usage: modules/jmh/run-benchmarks.sh channels|sync|pool [--smoke] [--jmh-args ARGS] [--out DIR] [--no-also-make]" \
+  pipeline) PREFIX=Pipeline_; SMOKE_TIME=100ms; GO_PKG=./pipeline ;;
+  *) echo "usage: modules/jmh/run-benchmarks.sh channels|sync|pool|pipeline [--smoke] [--jmh-args ARGS] [--out DIR] [--no-also-make]" \
        "| --render | --check" >&2; exit 2 ;;
 esac
 shift
@@ -79,8 +81,8 @@ STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 STEM=$RESULTS/$SUITE-$(date -u +%Y%m%dT%H%M%SZ)
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 # `git status`, not `git diff`: new, untracked benchmark files are uncommitted changes too.
-[[ -z $(git status --porcelain -- modules/core modules/jmh 2>/dev/null) ]] \
-  || COMMIT="$COMMIT (with uncommitted changes in modules/core or modules/jmh)"
+[[ -z $(git status --porcelain -- modules/core modules/pool modules/pipeline modules/jmh 2>/dev/null) ]] \
+  || COMMIT="$COMMIT (with uncommitted changes in modules/core, pool, pipeline or jmh)"
 
 # --- Java: build and run through Maven, so the JDK 25 toolchain runs the jar and a failing benchmark fails here.
 rm -f modules/jmh/target/jmh-result.json

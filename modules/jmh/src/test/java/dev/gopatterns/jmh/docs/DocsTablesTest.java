@@ -35,6 +35,20 @@ class DocsTablesTest {
         assertThat(DocsTables.check("channels.md", REPORT, FILES)).isEmpty();
     }
 
+    /** The pipeline report's tables (Java, Go twin and Java ÷ Go in one row), from a smoke result set. */
+    @Test
+    void thePipelineReportAgreesWithItsResultsAndADoctoredRatioFails() {
+        String pipeline = resource("pipeline.md");
+        assertThat(pipeline).contains("<!-- generated from results/pipeline-").contains("<!-- cells: ");
+        assertThat(DocsTables.check("pipeline.md", pipeline, FILES)).isEmpty();
+
+        String row = pipeline.lines().filter(l -> l.startsWith("| `gopatterns:0` (hand-written stages")).findFirst()
+                .orElseThrow();
+        String doctored = pipeline.replace(row, row.replaceFirst("\\d+\\.\\d\\d×", "0.01×"));
+        assertThat(DocsTables.check("pipeline.md", doctored, FILES))
+                .singleElement().asString().contains("the table says \"0.01×");
+    }
+
     @Test
     void aHandEditedMeanFailsNamingTheRowAndBothValues() {
         String row = REPORT.lines().filter(l -> l.startsWith("| `gopatterns:0` |")).findFirst().orElseThrow();
