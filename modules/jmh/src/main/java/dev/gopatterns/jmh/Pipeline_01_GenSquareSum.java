@@ -4,6 +4,7 @@ import dev.gopatterns.chan.Channel;
 import dev.gopatterns.context.Context;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
+import dev.gopatterns.pipeline.Pipeline;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -58,8 +59,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  * The channels carry boxed {@code Long}s (the square is a new box per value), the Go twin plain ints.
  *
- * <p>Adding a variant (the typed {@code Pipeline} API, say {@code pipelineApi:N}) is one more {@code @Param} value
- * and one more case in {@link #setUp()} returning a {@link Run}.
+ * <p>{@code pipeline:N} is the typed {@link Pipeline} API doing the same: its stages add the per-thread accounting and
+ * the interrupt scope around each stage function call to the hand-written stages' channel hand-offs.
  *
  * <p>How to run: {@code java -jar modules/jmh/target/benchmarks.jar Pipeline_01 -p variant=gopatterns:0,jox:0}
  */
@@ -75,7 +76,8 @@ public class Pipeline_01_GenSquareSum {
     /** The sum of i * i for i in [0, ITEMS). */
     static final long EXPECTED = (long) (ITEMS - 1) * ITEMS * (2L * ITEMS - 1) / 6;
 
-    @Param({"gopatterns:0", "gopatterns:64", "jox:0", "jox:64", "stream", "parallelStream"})
+    @Param({"gopatterns:0", "gopatterns:64", "pipeline:0", "pipeline:64", "jox:0", "jox:64", "stream",
+            "parallelStream"})
     public String variant;
 
     /** One way to compute the sum of squares of [0, ITEMS). */
@@ -98,9 +100,13 @@ public class Pipeline_01_GenSquareSum {
                 int capacity = spec.requireCapacity();
                 yield () -> jox(capacity);
             }
+            case "pipeline" -> {
+                int capacity = spec.requireCapacity();
+                yield () -> pipeline(capacity);
+            }
             case "stream" -> () -> LongStream.range(0, ITEMS).map(x -> x * x).sum();
             case "parallelStream" -> () -> LongStream.range(0, ITEMS).parallel().map(x -> x * x).sum();
-            default -> throw spec.unknown("Pipeline_01", "gopatterns:N, jox:N, stream, parallelStream");
+            default -> throw spec.unknown("Pipeline_01", "gopatterns:N, pipeline:N, jox:N, stream, parallelStream");
         };
     }
 
@@ -113,6 +119,16 @@ public class Pipeline_01_GenSquareSum {
                     + ": a value was lost or duplicated");
         }
         return sum;
+    }
+
+    /** The typed API: the same three stages (source, map, the sink's fold), each channel of {@code capacity}. */
+    static long pipeline(int capacity) throws Exception {
+        try (BatchScope g = new BatchScope()) {
+            Iterable<Long> gen = () -> LongStream.range(0, ITEMS).boxed().iterator();
+            return Pipeline.from(gen).buffer(capacity)
+                    .map(v -> v * v).buffer(capacity)
+                    .reduce(g.context(), 0L, Long::sum);
+        }
     }
 
     static long gopatterns(int capacity) throws Exception {

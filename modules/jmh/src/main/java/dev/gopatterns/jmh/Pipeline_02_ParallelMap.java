@@ -20,6 +20,7 @@ import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
+import dev.gopatterns.pipeline.Pipeline;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -64,8 +65,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * The library's stages (generator, numbered, workers, merge) are unbuffered, as every stage of
  * {@code dev.gopatterns.pipeline} is; the idiom's {@code jobs} channel is too, and its result channels hold one.
  *
- * <p>Adding a variant (the typed {@code Pipeline} API's {@code mapOrdered(4, f)} and {@code mapUnordered(4, f)})
- * is one more {@code @Param} value each and one more case in {@link #setUp()} returning a {@link Run}.
+ * <p>{@code pipeline:unordered} and {@code pipeline:ordered} are the typed {@link Pipeline} API's
+ * {@code mapUnordered(4, f)} and {@code mapOrdered(4, f)} (the channel-of-channels idiom inside), summed by its sink.
  *
  * <p>How to run: {@code java -jar modules/jmh/target/benchmarks.jar Pipeline_02 -p variant=fanOut,mergeSequenced}
  */
@@ -83,8 +84,8 @@ public class Pipeline_02_ParallelMap {
     /** The sum of f(i) = i + 1 for i in [0, ITEMS). */
     static final long EXPECTED = (long) ITEMS * (ITEMS + 1) / 2;
 
-    @Param({"fanOut", "mergeSequenced", "channelOfChannels", "parallelStream:unordered", "parallelStream:ordered",
-            "sequential"})
+    @Param({"fanOut", "mergeSequenced", "channelOfChannels", "pipeline:unordered", "pipeline:ordered",
+            "parallelStream:unordered", "parallelStream:ordered", "sequential"})
     public String variant;
 
     /** One way to map [0, ITEMS) through f and check the results; returns their sum. */
@@ -111,6 +112,19 @@ public class Pipeline_02_ParallelMap {
             case "fanOut" -> this::fanOut;
             case "mergeSequenced" -> this::mergeSequenced;
             case "channelOfChannels" -> this::channelOfChannels;
+            case "pipeline:unordered" -> () -> {
+                try (BatchScope g = new BatchScope()) {
+                    return Pipeline.from(values).mapUnordered(PARALLELISM, (c, v) -> f(v))
+                            .reduce(g.context(), 0L, Long::sum);
+                }
+            };
+            case "pipeline:ordered" -> () -> {
+                try (BatchScope g = new BatchScope()) {
+                    Ordered check = new Ordered();
+                    Pipeline.from(values).mapOrdered(PARALLELISM, (c, v) -> f(v)).forEach(g.context(), check::accept);
+                    return check.sum();
+                }
+            };
             case "parallelStream:unordered" -> {
                 forkJoin = new ForkJoinPool(PARALLELISM);
                 yield () -> forkJoin.submit(() -> LongStream.range(0, ITEMS).parallel().unordered()
@@ -132,6 +146,7 @@ public class Pipeline_02_ParallelMap {
                 return s;
             };
             default -> throw Spec.parse(variant).unknown("Pipeline_02", "fanOut, mergeSequenced, channelOfChannels,"
+                    + " pipeline:unordered, pipeline:ordered,"
                     + " parallelStream:unordered, parallelStream:ordered, sequential");
         };
     }
