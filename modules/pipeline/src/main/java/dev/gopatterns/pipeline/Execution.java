@@ -371,9 +371,10 @@ final class Execution {
                 atEnd.run();
             } finally {
                 tally.add(c);
-                if (live.decrementAndGet() == 0) {
-                    finish();
-                }
+            }
+        }, () -> {
+            if (live.decrementAndGet() == 0) {
+                finish();
             }
         });
     }

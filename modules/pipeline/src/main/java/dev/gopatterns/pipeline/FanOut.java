@@ -13,7 +13,9 @@ import java.util.function.Function;
  * Fan-out: {@code n} workers compete for the values of one channel, each applying {@code fn}, so a slow stage runs
  * {@code n} times in parallel. {@link #fanOut} merges their results into one channel, in no promised order;
  * {@link #workers} returns each worker's results on its own channel, which is what
- * {@link FanIn#mergeSequenced} needs to restore the input order.
+ * {@link FanIn#mergeSequenced} needs to restore the input order. Two routers split one channel into {@code n}
+ * without applying anything: {@link #roundRobin} (in turn) and {@link #partition} (by key, so per-key order holds
+ * in whatever reads each output).
  *
  * <pre>{@code
  * // Go ("Pipelines and cancellation": distribute the work, then merge):
@@ -78,6 +80,68 @@ public final class FanOut {
             outs.add(out.receiveOnly());
         }
         return List.copyOf(outs);
+    }
+
+    /**
+     * Deals the values of {@code in} to {@code n} outputs in turn: value {@code k} to output {@code k % n}, each
+     * output keeping the input's order. One router thread, waiting for output {@code k % n} to take value {@code k}
+     * (a slow reader holds up the others: round-robin is fair in count, not in time; use {@link #fanOut} when the
+     * workers should share the load by speed). Every output is closed when {@code in} is closed and drained, or
+     * when {@code ctx} ends.
+     *
+     * <pre>{@code
+     * // Go: a router goroutine
+     * for i := 0; ; i++ {
+     *     v, ok := <-in
+     *     if !ok { break }
+     *     select { case outs[i%n] <- v: case <-ctx.Done(): return }
+     * }
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if {@code n < 1}
+     */
+    public static <T> List<ReceiveChannel<T>> roundRobin(Context ctx, ReceiveChannel<? extends T> in, int n) {
+        return route(ctx, in, n, "roundRobin", new java.util.function.ToIntFunction<T>() {
+            private long next;
+
+            @Override
+            public int applyAsInt(T value) {
+                return (int) (next++ % n);
+            }
+        });
+    }
+
+    /**
+     * Routes each value of {@code in} to output {@code floorMod(key(value).hashCode(), n)}: values with equal keys go
+     * to the same output, in the input's order, so a worker per output sees each of its keys' values in order
+     * (per-key order across parallel workers). One router thread; a slow output holds up the router (head-of-line
+     * blocking). Every output is closed when {@code in} is closed and drained, or when {@code ctx} ends. If
+     * {@code key} throws, the router ends (outputs closed) and the exception goes to its thread's
+     * uncaught-exception handler.
+     *
+     * @throws IllegalArgumentException if {@code n < 1}
+     */
+    public static <T> List<ReceiveChannel<T>> partition(Context ctx, ReceiveChannel<? extends T> in, int n,
+                                                        Function<? super T, ?> key) {
+        Objects.requireNonNull(key, "key");
+        return route(ctx, in, n, "partition", v -> Math.floorMod(Objects.hashCode(key.apply(v)), n));
+    }
+
+    private static <T> List<ReceiveChannel<T>> route(Context ctx, ReceiveChannel<? extends T> in, int n,
+                                                     String name, java.util.function.ToIntFunction<T> choose) {
+        check(ctx, in, n, v -> v);
+        List<Channel<T>> outs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            outs.add(Stages.output());
+        }
+        Stages.run(name, () -> {
+            while (Stages.<T>receive(ctx, in) instanceof Received.Value<T>(T v)) {
+                if (!Stages.send(ctx, outs.get(choose.applyAsInt(v)), v)) {
+                    return;
+                }
+            }
+        }, outs.toArray(new Channel<?>[0]));
+        return outs.stream().map(Channel::receiveOnly).toList();
     }
 
     private static <T, R> void work(Context ctx, ReceiveChannel<? extends T> in,

@@ -78,12 +78,7 @@ final class Stages {
         }
     }
 
-    /**
-     * Stage threads whose body has not yet ended; for tests that check that every thread of a stage ends. A thread
-     * leaves the count before its end-of-stage action (closing its outputs, and for a pipeline run's last thread,
-     * closing the run's done channel), which never blocks and runs no user code: so a test that has seen a run end
-     * sees the count without that run's threads.
-     */
+    /** Stage threads started and not yet ended; for tests that check that every thread of a stage ends. */
     private static final AtomicInteger LIVE = new AtomicInteger();
 
     static int liveThreads() {
@@ -91,21 +86,43 @@ final class Stages {
     }
 
     static void start(String name, Body body, Runnable atEnd) {
+        start(name, body, atEnd, () -> { });
+    }
+
+    /**
+     * Starts {@code body} in a new virtual thread; when it ends, however it ends: {@code atEnd} (closing the
+     * stage's outputs), then an exception the body threw goes to the thread's uncaught-exception handler, then the
+     * thread leaves the live count, then {@code afterLeave} runs (a pipeline run's last thread ends the run there,
+     * so that a caller who has seen the run end sees the count without it). Neither action may block.
+     */
+    static void start(String name, Body body, Runnable atEnd, Runnable afterLeave) {
         LIVE.incrementAndGet();
         try {
             Thread.ofVirtual().name("pipeline-" + name).start(() -> {
+                Throwable failure = null;
                 try {
                     body.run();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt(); // nobody to tell but the thread, which now ends
+                } catch (Throwable t) {
+                    failure = t;
                 } finally {
-                    LIVE.decrementAndGet();
-                    atEnd.run();
+                    try {
+                        atEnd.run();
+                    } finally {
+                        if (failure != null) {
+                            Thread self = Thread.currentThread();
+                            self.getUncaughtExceptionHandler().uncaughtException(self, failure);
+                        }
+                        LIVE.decrementAndGet();
+                        afterLeave.run();
+                    }
                 }
             });
         } catch (Throwable startFailed) {
             LIVE.decrementAndGet();
             atEnd.run();
+            afterLeave.run();
             throw startFailed;
         }
     }

@@ -78,4 +78,59 @@ class FanOutTest {
                 .hasMessage("fan-out needs at least one worker, was 0");
         awaitStagesEnded();
     }
+
+    @Test
+    void roundRobinDealsValuesInTurnKeepingTheirOrder() throws Exception {
+        try (TestThreads threads = TestThreads.virtual()) {
+            Integer[] values = IntStream.range(0, 9).boxed().toArray(Integer[]::new);
+            java.util.List<ReceiveChannel<Integer>> outs = FanOut.roundRobin(BG, feed(threads, 0, values), 3);
+            java.util.List<java.util.concurrent.Future<java.util.List<Integer>>> got = new java.util.ArrayList<>();
+            for (ReceiveChannel<Integer> out : outs) {
+                got.add(threads.submit("reader", () -> drain(out)));
+            }
+            assertThat(got.get(0).get()).containsExactly(0, 3, 6);
+            assertThat(got.get(1).get()).containsExactly(1, 4, 7);
+            assertThat(got.get(2).get()).containsExactly(2, 5, 8);
+        }
+    }
+
+    @Test
+    void partitionSendsEqualKeysToOneOutputInOrder() throws Exception {
+        try (TestThreads threads = TestThreads.virtual()) {
+            Integer[] values = IntStream.range(0, 300).boxed().toArray(Integer[]::new);
+            java.util.List<ReceiveChannel<Integer>> outs = FanOut.partition(BG, feed(threads, 4, values), 4, v -> v % 10);
+            java.util.List<java.util.concurrent.Future<java.util.List<Integer>>> got = new java.util.ArrayList<>();
+            for (ReceiveChannel<Integer> out : outs) {
+                got.add(threads.submit("reader", () -> drain(out)));
+            }
+            java.util.Map<Integer, Integer> outputOfKey = new java.util.HashMap<>();
+            int total = 0;
+            for (int i = 0; i < outs.size(); i++) {
+                java.util.List<Integer> mine = got.get(i).get();
+                assertThat(mine).as("output %d keeps the input order", i).isSorted();
+                for (int v : mine) {
+                    Integer before = outputOfKey.putIfAbsent(v % 10, i);
+                    assertThat(before == null ? i : before).as("key %d on one output", v % 10).isEqualTo(i);
+                }
+                total += mine.size();
+            }
+            assertThat(total).isEqualTo(300);
+        }
+    }
+
+    @Test
+    void aRouterStopsWhenTheContextEndsAndClosesEveryOutput() throws InterruptedException {
+        try (TestThreads threads = TestThreads.virtual();
+             CancellableContext ctx = Context.withCancel(BG)) {
+            java.util.List<ReceiveChannel<Integer>> outs = FanOut.roundRobin(ctx, endless(threads, ctx, 0), 2);
+            outs.get(0).receive(); // output 1 is never read: the router blocks on it
+            ctx.cancel();
+            for (ReceiveChannel<Integer> out : outs) {
+                assertThat(drain(out)).hasSizeLessThanOrEqualTo(1);
+            }
+            awaitStagesEnded();
+        }
+        assertThatThrownBy(() -> FanOut.roundRobin(BG, dev.gopatterns.chan.Channel.<Integer>unbuffered(), 0))
+                .hasMessage("fan-out needs at least one worker, was 0");
+    }
 }
