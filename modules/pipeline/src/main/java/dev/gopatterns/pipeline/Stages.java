@@ -85,10 +85,19 @@ final class Stages {
         return LIVE.get();
     }
 
-    private static void start(String name, Body body, Runnable atEnd) {
+    /**
+     * Starts {@code body} in a counted virtual thread with no output, and returns the thread: for a function that
+     * must join what it started before it returns ({@link Replicated}), or know its owner thread
+     * ({@link Stateful}). Ends as {@link #run} does.
+     */
+    static Thread spawn(String name, Body body) {
+        return start(name, body, () -> {});
+    }
+
+    private static Thread start(String name, Body body, Runnable atEnd) {
         LIVE.incrementAndGet();
         try {
-            Thread.ofVirtual().name("pipeline-" + name).start(() -> {
+            return Thread.ofVirtual().name("pipeline-" + name).start(() -> {
                 try {
                     body.run();
                 } catch (InterruptedException e) {
