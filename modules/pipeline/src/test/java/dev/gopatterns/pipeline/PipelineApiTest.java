@@ -28,8 +28,8 @@ class PipelineApiTest {
                 .map(JavaClass::getSimpleName)
                 .collect(Collectors.toCollection(TreeSet::new));
         assertThat(publicTypes).as("a new public type is an API decision, with its javadoc")
-                .containsExactlyInAnyOrder("Bridge", "FanIn", "FanOut", "Heartbeat", "OrDone", "Replicated", "Sequenced",
-                        "Sources", "Tee");
+                .containsExactlyInAnyOrder("Bridge", "FanIn", "FanOut", "Heartbeat", "OrDone", "Replicated",
+                        "Sequenced", "Sources", "Stateful", "Tee", "Topic");
     }
 
     @Test
