@@ -28,23 +28,28 @@ import java.util.function.Function;
  * sent with a non-blocking send, and a pulse that finds the pulse channel full is dropped.
  *
  * <pre>{@code
- * // Go (the book's doWork):                         // Java:
- * sendPulse := func() {                              Heartbeat<R> hb = Heartbeat.every(ctx, interval, in, fn);
- *     select {                                       ReceiveChannel<Duration> unhealthy =
- *     case heartbeat <- struct{}{}:                          Heartbeat.watchdog(ctx, hb.pulses(), 2 * interval);
- *     default:                                       Select.select(
- *     }                                                      hb.results().onReceive(r -> use(r)),
- * }                                                          unhealthy.onReceive(silence -> restart()));
+ * // Go (the book's doWork):
+ * sendPulse := func() {
+ *     select {
+ *     case heartbeat <- struct{}{}:
+ *     default:                      // nobody listening: drop the pulse, never wait
+ *     }
+ * }
  * for {
  *     select {
  *     case <-done:
  *         return
- *     case <-pulse:                                  // a time.Tick(pulseInterval)
+ *     case <-pulse:                 // a time.Tick(pulseInterval)
  *         sendPulse()
  *     case r := <-workGen:
- *         sendResult(r)                              // also selects on pulse while it waits
+ *         sendResult(r)             // selects on pulse too while it waits for the consumer
  *     }
  * }
+ *
+ * // Java:
+ * Heartbeat<R> hb = Heartbeat.every(ctx, interval, in, fn);
+ * ReceiveChannel<Duration> unhealthy = Heartbeat.watchdog(ctx, hb.pulses(), interval.multipliedBy(2));
+ * Select.select(hb.results().onReceive(r -> use(r)), unhealthy.onReceive(silence -> restart()));
  * }</pre>
  *
  * <h2>Guarantees</h2>

@@ -42,9 +42,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <h2>Guarantees</h2>
  * <ul>
  *   <li>A subscriber receives every value of every {@code publish} that began after {@code subscribe} returned and
- *       ended before the subscription was closed, except those its policy drops, in the order of the publishes
- *       (for publishes from one thread; concurrent publishes reach each subscriber in some order). A publish
- *       running while a subscriber joins or leaves reaches it or not, and never twice.
+ *       ended before the subscription was closed, once, in the order of the publishes (for publishes from one
+ *       thread; concurrent publishes reach each subscriber in some order), except the values its policy drops and
+ *       those of a BLOCK publish whose context ended first. A publish running while a subscriber joins or leaves
+ *       reaches it or not, and never twice.
  *   <li>The slow-subscriber policy: {@link SlowSubscriber#BLOCK} makes {@code publish} wait for room in each
  *       buffer (backpressure), until {@code ctx} ends or that subscriber leaves; {@link SlowSubscriber#DROP_NEWEST}
  *       and {@link SlowSubscriber#DROP_OLDEST} never wait, and count every value they drop per subscriber
