@@ -151,7 +151,9 @@ class TopicTest {
                         Topic.Subscription<Integer> s = topic.subscribe();
                         s.channel().tryReceive();
                         s.close();
-                        assertThat(drain(s.channel())).hasSizeLessThanOrEqualTo(1);
+                        // what is left: its buffer (1), and under BLOCK a value from each publish that was waiting
+                        // to hand one over as it left (it may still win that select); never more, never a repeat
+                        assertThat(drain(s.channel())).hasSizeLessThanOrEqualTo(3).doesNotHaveDuplicates();
                     }
                 }));
                 for (int p = 0; p < 2; p++) {
