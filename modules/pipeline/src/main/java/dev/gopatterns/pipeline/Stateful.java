@@ -50,8 +50,9 @@ import java.util.function.Supplier;
  *   <li>The owner ends when {@link #close()} is called or its context ends. A {@code call} that has not been taken
  *       by then, and every later one, throws {@link EndedException}; none waits for ever. A call taken by the owner
  *       is always answered (the reply channel has room for the reply, so the owner never waits on a caller).
- *   <li>A caller whose own {@code ctx} ends while waiting throws that context's error; if the owner had already
- *       taken its request, the request may still be applied.
+ *   <li>A caller whose own {@code ctx} ends while it waits throws that context's error, and one that is
+ *       interrupted throws {@link InterruptedException}; either way, if the owner had already taken its request,
+ *       the request may still be applied (as in Go: the request was sent), and its reply is dropped.
  *   <li>If {@code fn} throws, the exception is rethrown in the caller and the owner carries on, with the state as
  *       {@code fn} left it.
  *   <li>Memory consistency effects: actions in a thread prior to {@code call} happen-before {@code fn} runs in the

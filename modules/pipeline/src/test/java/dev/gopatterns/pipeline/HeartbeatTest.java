@@ -162,6 +162,18 @@ class HeartbeatTest {
     }
 
     @Test
+    void theWatchdogEndsWithoutAReportWhenItsContextEnds() throws Exception {
+        try (CancellableContext ctx = Context.withCancel(root)) {
+            ReceiveChannel<Duration> unhealthy = Heartbeat.watchdog(ctx, Channel.unbuffered(), SECOND);
+            clock.awaitPendingTasks(1, WAIT);
+            ctx.cancel();
+            assertThat(drain(unhealthy)).isEmpty();
+        }
+        awaitStagesEnded();
+        assertThat(clock.pendingTasks()).isZero();
+    }
+
+    @Test
     void theWatchdogNoticesAWorkerStuckInItsWork() throws Exception {
         Channel<Void> release = Channel.unbuffered();
         Channel<Integer> in = Channel.buffered(1);
