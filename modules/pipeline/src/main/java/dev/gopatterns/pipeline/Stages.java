@@ -85,8 +85,17 @@ final class Stages {
         return LIVE.get();
     }
 
-    static void start(String name, Body body, Runnable atEnd) {
-        start(name, body, atEnd, () -> { });
+    /**
+     * Starts {@code body} in a counted virtual thread with no output, and returns the thread: for a function that
+     * must join what it started before it returns ({@link Replicated}), or know its owner thread
+     * ({@link Stateful}). Ends as {@link #run} does.
+     */
+    static Thread spawn(String name, Body body) {
+        return start(name, body, () -> { });
+    }
+
+    static Thread start(String name, Body body, Runnable atEnd) {
+        return start(name, body, atEnd, () -> { });
     }
 
     /**
@@ -95,10 +104,10 @@ final class Stages {
      * thread leaves the live count, then {@code afterLeave} runs (a pipeline run's last thread ends the run there,
      * so that a caller who has seen the run end sees the count without it). Neither action may block.
      */
-    static void start(String name, Body body, Runnable atEnd, Runnable afterLeave) {
+    static Thread start(String name, Body body, Runnable atEnd, Runnable afterLeave) {
         LIVE.incrementAndGet();
         try {
-            Thread.ofVirtual().name("pipeline-" + name).start(() -> {
+            return Thread.ofVirtual().name("pipeline-" + name).start(() -> {
                 Throwable failure = null;
                 try {
                     body.run();

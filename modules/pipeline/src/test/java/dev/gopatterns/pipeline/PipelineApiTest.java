@@ -28,8 +28,9 @@ class PipelineApiTest {
                 .map(JavaClass::getSimpleName)
                 .collect(Collectors.toCollection(TreeSet::new));
         assertThat(publicTypes).as("a new public type is an API decision, with its javadoc")
-                .containsExactlyInAnyOrder("Bridge", "ErrorPolicy", "Failure", "FanIn", "FanOut", "OrDone", "Pipeline",
-                        "PipelineException", "Retry", "Run", "Sequenced", "Sources", "Summary", "Tee");
+                .containsExactlyInAnyOrder("Bridge", "ErrorPolicy", "Failure", "FanIn", "FanOut", "Heartbeat", "OrDone",
+                        "Pipeline", "PipelineException", "Replicated", "Retry", "Run", "Sequenced", "Sources",
+                        "Stateful", "Summary", "Tee", "Topic");
     }
 
     @Test
