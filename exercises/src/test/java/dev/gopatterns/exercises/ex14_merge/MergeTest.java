@@ -188,7 +188,8 @@ class MergeTest {
             }
             assertThat(all).as("each value of the input worked on exactly once, by one of the workers")
                     .containsExactlyInAnyOrderElementsOf(range(0, 30).stream().map(v -> v * 10).toList());
-            assertThat(workers).as("the values were worked on by at most `workers` (3) threads").hasSizeLessThanOrEqualTo(3);
+            assertThat(workers).as("the values were worked on by at most `workers` (3) threads")
+                    .hasSizeLessThanOrEqualTo(3);
             stage.assertAllEnd(ONE_SECOND, () -> "the input was drained: every fan-out worker must end");
         }
     }

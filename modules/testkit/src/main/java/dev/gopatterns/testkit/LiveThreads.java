@@ -22,7 +22,7 @@ import java.util.List;
  */
 public final class LiveThreads {
 
-    /** One live thread: its id, name, state as the dump shows it ({@code WAITING}, {@code RUNNABLE}, ...) and frames. */
+    /** One live thread: its id, name, state as the dump shows it ({@code WAITING}, {@code RUNNABLE}) and frames. */
     public record Live(long id, String name, boolean virtual, String state, List<String> frames) {
 
         /** Whether the thread is parked or waiting: blocked on a channel, a lock, a condition. */
@@ -30,9 +30,17 @@ public final class LiveThreads {
             return state.equals("WAITING") || state.equals("TIMED_WAITING");
         }
 
-        /** The thread and its top frames, one per line, for a failure message. */
+        /**
+         * The thread and its top frames, one per line, for a failure message. The JDK's own parking frames on top
+         * are left out, so the first frame shown is the call that blocks (a channel's send, say) and the next ones
+         * are the code that made it.
+         */
         public String describe() {
-            return new ThreadDump.Entry(id, name, virtual, state, frames).describe(12);
+            int first = 0;
+            while (first < frames.size() - 1 && frames.get(first).startsWith("java.base/")) {
+                first++;
+            }
+            return new ThreadDump.Entry(id, name, virtual, state, frames.subList(first, frames.size())).describe(8);
         }
     }
 
@@ -65,7 +73,7 @@ public final class LiveThreads {
         return found;
     }
 
-    /** Whether a dump frame ({@code [loader//]pkg.Class.method(File.java:12)}) is in {@code className} or nested in it. */
+    /** Whether a dump frame ({@code [loader//]pkg.Class.method(File.java:12)}) is in {@code className} or nested. */
     static boolean inClass(String frame, String className) {
         int paren = frame.indexOf('(');
         String f = frame.substring(frame.lastIndexOf('/', paren < 0 ? frame.length() : paren) + 1);

@@ -92,7 +92,7 @@ public final class Merge {
         return Select.select(in.onReceiveOrClosed(r -> r), ctx.onDone(Received::<T>closed));
     }
 
-    /** Sends {@code v} unless {@code ctx} ends first; false if it did. Go: select { case out <- v: case <-ctx.Done(): } */
+    /** Sends {@code v} unless {@code ctx} ends first; false if it did. Go: {@code select} with a ctx.Done() case. */
     private static <T> boolean send(Context ctx, SendChannel<T> out, T v) throws InterruptedException {
         return Select.select(out.onSend(v, () -> true), ctx.onDone(() -> false));
     }
