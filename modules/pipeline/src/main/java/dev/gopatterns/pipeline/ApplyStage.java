@@ -37,7 +37,13 @@ final class ApplyStage {
      *   PARTITIONED  a router sends each item to worker floorMod(key.hashCode(), n) over that worker's own
      *                unbuffered channel; each worker handles its keys one after another, so per-key order holds.
      *
-     * Who holds an ORDERED item (Execution's accounting): the dispatcher from receiving it until the slot is in
+     * Receiving. Every stage but the source reads a channel of this run, and every such channel is closed by its
+ * writer when that writer ends, which every stage does when its context ends (its sends select on ctx.done()).
+ * So a stage reads with a plain receive, as Go's stages range over their input, and checks its context after each
+ * value (a value taken after the cancel is held, and so counted cancelled): one select per hand-off, on the send
+ * side, instead of two. Only the source, reading a caller's channel that may never close, selects on its context.
+ *
+ * Who holds an ORDERED item (Execution's accounting): the dispatcher from receiving it until the slot is in
      * `order`; from then on the collector, when it takes the slot out, or finish(), which counts the slots left in
      * `order` as cancelled. A slot whose work could not be handed out (the run ended) is completed with CANCELLED
      * by the dispatcher, so the collector never waits for a result that cannot come.
@@ -103,13 +109,13 @@ final class ApplyStage {
     /** Takes items from {@code in} (counting them in, if {@code counts}) and disposes of each one's outcome. */
     private void work(Execution.Counts c, ReceiveChannel<Object> in, SendChannel<Object> out, boolean counts)
             throws InterruptedException {
-        while (Stages.<Object>receive(ctx, in) instanceof Received.Value<Object>(Object item)) {
+        while (in.receiveOrClosed() instanceof Received.Value<Object>(Object item)) {
             if (counts) {
                 c.take();
             } else {
                 c.held++; // handed over by the router, which counted it in
             }
-            if (!dispose(c, item, attempt(c, item), out)) {
+            if (ctx.isDone() || !dispose(c, item, attempt(c, item), out)) {
                 return;
             }
         }
@@ -124,8 +130,11 @@ final class ApplyStage {
             }
         });
         run.go(name, tally, "-dispatch", c -> {
-            while (Stages.<Object>receive(ctx, in) instanceof Received.Value<Object>(Object item)) {
+            while (in.receiveOrClosed() instanceof Received.Value<Object>(Object item)) {
                 c.take();
+                if (ctx.isDone()) {
+                    return;
+                }
                 Slot slot = new Slot(item, Channel.buffered(1));
                 if (!Stages.send(ctx, order, slot)) {
                     return;
@@ -143,15 +152,21 @@ final class ApplyStage {
         AtomicInteger workers = new AtomicInteger(n);
         for (int i = 0; i < n; i++) {
             run.go(name, tally, "-" + i, c -> {
-                while (Stages.<Slot>receive(ctx, work) instanceof Received.Value<Slot>(Slot slot)) {
-                    slot.result().trySend(attempt(c, slot.item()));
+                while (work.receiveOrClosed() instanceof Received.Value<Slot>(Slot slot)) {
+                    Outcome o = Cancelled.CANCELLED; // if attempt throws (an outside interrupt), the slot still fills
+                    try {
+                        o = attempt(c, slot.item());
+                    } finally {
+                        slot.result().trySend(o);
+                    }
                 }
             }, workers::decrementAndGet);
         }
         run.go(name, tally, "-collect", c -> {
-            while (Stages.<Slot>receive(ctx, order) instanceof Received.Value<Slot>(Slot slot)) {
+            while (order.receiveOrClosed() instanceof Received.Value<Slot>(Slot slot)) {
                 c.held++;
-                if (!(Stages.<Outcome>receive(ctx, slot.result()) instanceof Received.Value<Outcome>(Outcome o))
+                // every slot in `order` is filled: by a worker, or by the dispatcher with CANCELLED
+                if (ctx.isDone() || !(slot.result().receiveOrClosed() instanceof Received.Value<Outcome>(Outcome o))
                         || !dispose(c, slot.item(), o, out)) {
                     return;
                 }
@@ -165,8 +180,11 @@ final class ApplyStage {
             parts.add(Channel.unbuffered());
         }
         run.go(name, tally, "-route", c -> {
-            while (Stages.<Object>receive(ctx, in) instanceof Received.Value<Object>(Object item)) {
+            while (in.receiveOrClosed() instanceof Received.Value<Object>(Object item)) {
                 c.take();
+                if (ctx.isDone()) {
+                    return;
+                }
                 int p;
                 try {
                     p = Math.floorMod(Objects.hashCode(spec.key().apply(item)), n);

@@ -47,6 +47,10 @@ final class Execution {
      * them received and cancelled by the stage they were waiting for, and Summary.checkBalanced() can check both
      * rules.
      *
+     * With a terminal call's sink, draining the output in the caller's thread after the stages have ended, root is
+     * released by the sink when it is done instead: until then root is done only if the run was stopped, so the
+     * sink can use it for its own sends (to(ctx, channel)).
+     *
      * The end. finish() decides whether the run was cut short: root was done before every thread ended (the caller's
      * context, a failure, or cancel()), and the source had not run out or something was cancelled. The terminal
      * calls then throw (PipelineException for a failure, else the context's error); a run that completed returns its
@@ -129,6 +133,8 @@ final class Execution {
     }
 
     private final Context parent;
+    /** Whether a terminal call drains the output in the caller's thread; then it, not finish(), releases root. */
+    private final boolean withSink;
     private final CancellableContext root;
     private final List<StageSpec> specs;
     private final Tally[] tallies;
@@ -148,8 +154,9 @@ final class Execution {
     private Summary summary;
     private boolean cutShort;
 
-    private Execution(Context parent, List<StageSpec> specs) {
+    private Execution(Context parent, List<StageSpec> specs, boolean withSink) {
         this.parent = parent;
+        this.withSink = withSink;
         this.root = Context.withCancelCause(parent);
         this.specs = specs;
         this.tallies = new Tally[specs.size()];
@@ -159,9 +166,9 @@ final class Execution {
         }
     }
 
-    static <T> Run<T> start(Context ctx, List<StageSpec> specs) {
+    static <T> Run<T> start(Context ctx, List<StageSpec> specs, boolean withSink) {
         Objects.requireNonNull(ctx, "ctx");
-        Execution e = new Execution(ctx, specs);
+        Execution e = new Execution(ctx, specs, withSink);
         e.launch();
         return new Run<>(e);
     }
@@ -249,8 +256,11 @@ final class Execution {
             case StageSpec.Batch(int size, java.time.Duration maxWait) ->
                     go(spec, tally, "", c -> batch(c, ctx, in, out, size, maxWait), out::close);
             case StageSpec.Throttle(dev.gopatterns.rate.Limiter limiter) -> go(spec, tally, "", c -> {
-                while (Stages.<Object>receive(ctx, in) instanceof Received.Value<Object>(Object v)) {
+                while (in.receiveOrClosed() instanceof Received.Value<Object>(Object v)) {
                     c.take();
+                    if (ctx.isDone()) {
+                        return;
+                    }
                     try {
                         limiter.await(ctx);
                     } catch (ContextException e) {
@@ -269,10 +279,9 @@ final class Execution {
             }, out::close);
             case StageSpec.Take(long n) -> go(spec, tally, "", c -> {
                 try {
-                    while (c.passed < n
-                            && Stages.<Object>receive(ctx, in) instanceof Received.Value<Object>(Object v)) {
+                    while (c.passed < n && in.receiveOrClosed() instanceof Received.Value<Object>(Object v)) {
                         c.take();
-                        if (!Stages.send(ctx, out, v)) {
+                        if (ctx.isDone() || !Stages.send(ctx, out, v)) {
                             return;
                         }
                         c.pass();
@@ -422,7 +431,9 @@ final class Execution {
         if (!stoppedEarly) {
             released = true;
         }
-        root.cancel();
+        if (!withSink) {
+            root.cancel();
+        }
         errors.close();
         done.close();
     }
@@ -483,7 +494,9 @@ final class Execution {
     Summary forwardTo(SendChannel<?> channel) throws InterruptedException {
         @SuppressWarnings("unchecked")
         SendChannel<Object> ch = (SendChannel<Object>) channel;
-        return drain(v -> !stopped() && Stages.send(parent, ch, v), f -> {
+        // root, not the caller's context: a failure must release a send to a channel nobody reads. With a sink,
+        // root is only cancelled by a stop until the sink has drained (see finish() and drain()).
+        return drain(v -> !stopped() && Stages.send(root, ch, v), f -> {
             throw new AssertionError("to(ctx, channel) runs no reporting stage: " + f);
         });
     }
@@ -557,6 +570,7 @@ final class Execution {
         while (interrupted != null && output().tryReceive() instanceof Received.Value<?>) {
             c.take();
         }
+        root.cancel(); // the release finish() left to the sink
         sink.add(c);
         List<Summary.Stage> stages = new ArrayList<>(summary.stages());
         stages.add(sink.snapshot());

@@ -273,7 +273,8 @@ public final class Pipeline<T> {
     /**
      * Names the last stage, in {@link Failure}s, the {@link Summary} and thread names.
      *
-     * @throws IllegalArgumentException if another stage has that name
+     * @throws IllegalArgumentException if another stage has that name, or it has the form of a default name
+     *                                  ({@code "2:map"}), or it is {@code "sink"}
      */
     public Pipeline<T> named(String name) {
         Objects.requireNonNull(name, "name");
@@ -285,6 +286,10 @@ public final class Pipeline<T> {
         }
         if (name.equals("sink")) {
             throw new IllegalArgumentException("'sink' is the name of a terminal call's stage");
+        }
+        if (name.matches("\\d+:.*")) {
+            throw new IllegalArgumentException("stage names of the form N:kind are the default names, so that no two"
+                    + " stages share one; pick another than '" + name + "'");
         }
         return replaceLast(last().withName(name));
     }
@@ -324,7 +329,7 @@ public final class Pipeline<T> {
      * unread error blocks its stage); then {@link Run#await()}. Closing the run cancels it and waits.
      */
     public Run<T> start(Context ctx) {
-        return Execution.start(ctx, stages);
+        return Execution.start(ctx, stages, false);
     }
 
     /**
@@ -337,12 +342,7 @@ public final class Pipeline<T> {
      * @throws dev.gopatterns.context.ContextException if {@code ctx} ended before the input was used up
      */
     public Summary forEach(Context ctx, Consumer<? super T> onValue) throws InterruptedException {
-        for (StageSpec s : stages) {
-            if (s.kind() instanceof StageSpec.Apply a && a.policy() == ErrorPolicy.REPORT) {
-                throw new IllegalStateException("stage '" + s.name() + "' reports failures: give forEach an"
-                        + " onFailure handler, or use start(ctx) and read errors()");
-            }
-        }
+        requireNoReportingStage("give forEach an onFailure handler");
         return forEach(ctx, onValue, f -> {
             throw new AssertionError("no stage reports failures: " + f);
         });
@@ -359,7 +359,7 @@ public final class Pipeline<T> {
             throws InterruptedException {
         Objects.requireNonNull(onValue, "onValue");
         Objects.requireNonNull(onFailure, "onFailure");
-        return Execution.start(ctx, stages).execution().sink(onValue, onFailure);
+        return Execution.start(ctx, stages, true).execution().sink(onValue, onFailure);
     }
 
     /** Runs the pipeline and returns the values of the last stage, in the order they came out. */
@@ -385,11 +385,15 @@ public final class Pipeline<T> {
 
     /**
      * Runs the pipeline, sending the values of the last stage to {@code channel} (waiting while it is full, and
-     * stopping if {@code ctx} ends). The channel is the caller's: it is not closed.
+     * stopping if {@code ctx} ends or the run fails). The channel is the caller's: it is not closed.
+     *
+     * @throws IllegalStateException if a stage {@linkplain ErrorPolicy#REPORT reports} failures (nowhere to send
+     *                               them: use {@link #forEach(Context, Consumer, Consumer)} or {@link #start})
      */
     public Summary to(Context ctx, SendChannel<? super T> channel) throws InterruptedException {
         Objects.requireNonNull(channel, "channel");
-        return Execution.start(ctx, stages).execution().forwardTo(channel);
+        requireNoReportingStage("use forEach(ctx, onValue, onFailure) or start(ctx)");
+        return Execution.start(ctx, stages, true).execution().forwardTo(channel);
     }
 
     /** The stages' names, in order: {@code [0:source, 1:map, ...]}. */
@@ -417,6 +421,15 @@ public final class Pipeline<T> {
         String label = kind instanceof StageSpec.Apply a ? a.label() : kind.label();
         next.add(new StageSpec(stages.size() + ":" + label, 0, kind));
         return new Pipeline<>(List.copyOf(next));
+    }
+
+    private void requireNoReportingStage(String instead) {
+        for (StageSpec s : stages) {
+            if (s.kind() instanceof StageSpec.Apply a && a.policy() == ErrorPolicy.REPORT) {
+                throw new IllegalStateException("stage '" + s.name() + "' reports failures, and this call has"
+                        + " nowhere to send them: " + instead + " and read errors()");
+            }
+        }
     }
 
     private StageSpec last() {

@@ -104,9 +104,13 @@ public final class Retry {
         return maxAttempts;
     }
 
-    /** Whether an attempt that threw {@code error} may be followed by another (attempts permitting). */
+    /**
+     * Whether an attempt that threw {@code error} may be followed by another (attempts permitting): an
+     * {@link Exception} that the {@link #retryOn} filter accepts, and never an {@link InterruptedException} (an
+     * interrupt is a request to stop, not a transient failure; retrying would swallow it).
+     */
     public boolean isRetryable(Throwable error) {
-        return error instanceof Exception && retryable.test(error);
+        return error instanceof Exception && !(error instanceof InterruptedException) && retryable.test(error);
     }
 
     /**

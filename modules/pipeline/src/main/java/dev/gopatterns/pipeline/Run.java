@@ -11,7 +11,11 @@ import java.util.Optional;
  * try (Run<Digest> run = pipeline.start(ctx)) {
  *     ReceiveChannel<Digest> out = run.output();
  *     ReceiveChannel<Failure> errs = run.errors();
- *     while (out != null || errs != null) { ... select over both, setting each to null when it closes ... }
+ *     boolean outOpen = true, errsOpen = true;
+ *     while (outOpen || errsOpen) {
+ *         // a closed channel is swapped for Channel.nil(), whose cases are never ready (Go sets it to nil)
+ *         ... Select.select(out.onReceiveOrClosed(...), errs.onReceiveOrClosed(...)) ...
+ *     }
  *     Summary s = run.await();
  * }
  * }</pre>

@@ -273,6 +273,20 @@ class PipelineTest {
         assertThat(sink.trySend(4)).as("still open").isTrue();
     }
 
+    @Test
+    void aFailureReleasesToBlockedOnAChannelNobodyReads() {
+        Channel<Integer> unread = Channel.unbuffered();
+        assertThatThrownBy(() -> Pipeline.of(1, 2).map((ctx, i) -> {
+            if (i == 2) {
+                throw new java.io.IOException("two");
+            }
+            return i;
+        }).to(BG, unread)).isInstanceOfSatisfying(PipelineException.class, e -> {
+            assertThat(e.failure().item()).isEqualTo(2);
+            e.summary().checkBalanced();
+        });
+    }
+
     // ------------------------------------------------------------------------------------------------ cancellation
 
     @ParameterizedTest(name = "buffers {0}")
@@ -383,6 +397,10 @@ class PipelineTest {
         assertThatThrownBy(() -> p.map(i -> i).onError(ErrorPolicy.REPORT).forEach(BG, v -> { }))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("reports failures");
         assertThat(p.map(i -> i).named("inc")).hasToString("Pipeline[0:source, inc]");
+        assertThatThrownBy(() -> p.named("1:map")).hasMessageContaining("stage names of the form N:kind are the default"
+                + " names");
+        assertThatThrownBy(() -> p.map(i -> i).onError(ErrorPolicy.REPORT).to(BG, Channel.<Integer>buffered(1)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("nowhere to send them");
     }
 
     @Test

@@ -42,6 +42,8 @@ class RetryTest {
         assertThat(r.isRetryable(new IOException())).isTrue();
         assertThat(r.isRetryable(new IllegalStateException())).isFalse();
         assertThat(r.isRetryable(new AssertionError())).as("an Error never").isFalse();
+        assertThat(Retry.backoff(3, Duration.ZERO, Duration.ZERO).isRetryable(new InterruptedException()))
+                .as("an interrupt never").isFalse();
         assertThat(Retry.none().maxAttempts()).isOne();
     }
 
