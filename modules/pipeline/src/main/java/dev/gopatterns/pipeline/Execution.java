@@ -509,10 +509,19 @@ final class Execution {
         Tally sink = new Tally("sink");
         Counts c = new Counts();
         ReceiveChannel<Object> out = output();
-        ReceiveChannel<Failure> errs = errors;
+        // with no REPORT stage nothing is ever sent on errors: a plain receive on the output is enough
+        ReceiveChannel<Failure> errs = reports() ? errors : null;
         InterruptedException interrupted = null;
         try {
             while (out != null || errs != null) {
+                if (errs == null) {
+                    if (out.receiveOrClosed() instanceof Received.Value<Object>(Object v)) {
+                        deliver(c, delivery, v);
+                    } else {
+                        out = null;
+                    }
+                    continue;
+                }
                 List<SelectCase<Object>> cases = new ArrayList<>(2);
                 if (out != null) {
                     cases.add(out.onReceiveOrClosed(r -> r));
@@ -531,21 +540,7 @@ final class Execution {
                         fail(new Failure("sink", f, e, 1));
                     }
                 } else if (event instanceof Received.Value<?>(Object v)) {
-                    c.take();
-                    if (stopped()) {
-                        continue; // held: counted cancelled
-                    }
-                    try {
-                        if (delivery.deliver(v)) {
-                            c.passed++;
-                            c.out++;
-                            c.held--;
-                        }
-                    } catch (RuntimeException | Error e) {
-                        c.held--;
-                        c.failed++;
-                        fail(new Failure("sink", v, e, 1));
-                    }
+                    deliver(c, delivery, v);
                 } else {
                     out = null; // the output closed
                 }
@@ -582,6 +577,34 @@ final class Execution {
             Thread.currentThread().interrupt();
         }
         return outcome(s, c.cancelled + c.held > 0);
+    }
+
+    /** Hands one value of the output to the caller, unless the run was stopped (then it is counted cancelled). */
+    private void deliver(Counts c, Delivery delivery, Object v) throws InterruptedException {
+        c.take();
+        if (stopped()) {
+            return; // held: counted cancelled
+        }
+        try {
+            if (delivery.deliver(v)) {
+                c.passed++;
+                c.out++;
+                c.held--;
+            }
+        } catch (RuntimeException | Error e) {
+            c.held--;
+            c.failed++;
+            fail(new Failure("sink", v, e, 1));
+        }
+    }
+
+    private boolean reports() {
+        for (StageSpec s : specs) {
+            if (s.kind() instanceof StageSpec.Apply a && a.policy() == ErrorPolicy.REPORT) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static final Object ERRORS_CLOSED = new Object();
