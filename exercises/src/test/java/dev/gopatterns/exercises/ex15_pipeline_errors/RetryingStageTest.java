@@ -232,8 +232,9 @@ class RetryingStageTest {
         assertThat(a.remaining()).as("attempt %d of %s (at %s on the clock) got a context whose deadline was %s"
                 + " away; each attempt gets its own timeout, Context.withTimeout(ctx, attemptTimeout) made for that"
                 + " attempt (not once for the stage, nor once for the item), so every attempt has the full %s",
-                a.number(), a.item(), Duration.ofNanos(a.start()), a.remaining().isPresent()
-                        ? Duration.ofNanos(a.remaining().getAsLong()) : "(no deadline)", ATTEMPT_TIMEOUT)
+                a.number(), a.item(), human(Duration.ofNanos(a.start())), a.remaining().isPresent()
+                        ? human(Duration.ofNanos(a.remaining().getAsLong())) : "(no deadline)",
+                human(ATTEMPT_TIMEOUT))
                 .hasValue(ATTEMPT_TIMEOUT.toNanos());
     }
 
@@ -251,9 +252,30 @@ class RetryingStageTest {
             ok = got.get(i).minus(expected.get(i)).abs().compareTo(TOLERANCE) <= 0;
         }
         if (!ok) {
-            fail("the backoff delays the stage waited on the clock were " + got + ", expected " + expected + ": "
-                    + rule);
+            fail("the backoff delays the stage waited on the clock were " + human(got) + ", expected "
+                    + human(expected) + ": " + rule);
         }
+    }
+
+    /** "1 s", "1.5 s", "500 ms", "-1 s": durations as a reader writes them. */
+    private static String human(Duration d) {
+        if (d.isNegative()) {
+            return "-" + human(d.negated());
+        }
+        long nanos = d.toNanos();
+        if (nanos % 1_000_000 != 0) {
+            return String.format(java.util.Locale.ROOT, "%.6f ms", nanos / 1e6);
+        }
+        long millis = d.toMillis();
+        if (millis < 1000) {
+            return millis + " ms";
+        }
+        return millis % 1000 == 0 ? millis / 1000 + " s" : String.format(java.util.Locale.ROOT, "%.3f s",
+                millis / 1000.0).replaceAll("0+ s$", " s");
+    }
+
+    private static String human(List<Duration> ds) {
+        return ds.stream().map(RetryingStageTest::human).toList().toString();
     }
 
     /** What fn does on one attempt. */
