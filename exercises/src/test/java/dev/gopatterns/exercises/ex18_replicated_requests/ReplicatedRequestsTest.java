@@ -86,6 +86,13 @@ class ReplicatedRequestsTest {
                             + " context is cancelled, is still waiting): cancel the losers' context once one has"
                             + " answered, or their threads run on after call has returned");
                 }
+                // The slow replica is held in its cleanup. A call that waits for its replicas parks until it is
+                // released; one that does not returns. Wait for one or the other before releasing, so that a call
+                // that returns early is seen returning while the replica still runs (no race with the release).
+                Thread caller = call.thread();
+                Eventually.until(() -> call.isDone() || caller.getState() == Thread.State.WAITING
+                        || caller.getState() == Thread.State.TIMED_WAITING, () -> "call to either return or wait for"
+                        + " the slow replica");
                 boolean returnedWhileCleaning = call.isDone();
                 r.releaseCleanup("slow");
                 Returned returned = call.await(ONE_SECOND, () -> "call did not return within 1 s of the last"

@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -253,14 +254,23 @@ class PipelineDocSnippetsTest {
         // docs/pipeline.md: begin fake-clock-batch
         FakeClock clock = new FakeClock();
         Context ctx = Context.background(clock);      // every timer of the run is on this clock
-        Channel<Integer> in = Channel.unbuffered();
-        try (Run<List<Integer>> run = Pipeline.from(in).batch(10, Duration.ofMillis(100)).start(ctx)) {
-            in.send(1);
-            in.send(2);
+        CountDownLatch handedOver = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        Pipeline<Integer> p = Pipeline.generate((c, emit) -> {
+            emit.emit(1);
+            emit.emit(2);                                // returns once the batch stage has taken 2
+            handedOver.countDown();
+            finish.await();
+        });
+        try (Run<List<Integer>> run = p.batch(10, Duration.ofMillis(100)).start(ctx)) {
+            handedOver.await();                          // the batch holds 1 and 2: no race with its timer
             clock.awaitPendingTasks(1, Duration.ofSeconds(5));   // the batch's timer, started by item 1
-            clock.advance(Duration.ofMillis(100));
+            clock.advance(Duration.ofMillis(99));
+            assertThat(run.output().tryReceive()).isNotInstanceOf(Received.class);   // not yet
+            clock.advance(Duration.ofMillis(1));
             assertThat(run.output().receive()).containsExactly(1, 2);
-            in.close();
+            finish.countDown();                          // the source ends; the batch has nothing left to send
+            assertThat(run.output().receiveOrClosed()).isInstanceOf(Received.Closed.class);
             run.await().checkBalanced();
         }
         // docs/pipeline.md: end

@@ -225,23 +225,25 @@ class PipelineTest {
     @Test
     void batchByTimeSendsAPartialListMaxWaitAfterItsFirstItem() throws Exception {
         FakeClock clock = new FakeClock();
-        try (TestThreads threads = TestThreads.virtual()) {
-            Channel<Integer> in = Channel.unbuffered();
-            Context ctx = Context.background(clock);
-            try (Run<List<Integer>> run = Pipeline.from(in).batch(10, Duration.ofMillis(100)).start(ctx)) {
-                in.send(1);
-                in.send(2);
-                clock.awaitPendingTasks(1, Duration.ofSeconds(5)); // the batch's timer, started by item 1
-                clock.advance(Duration.ofMillis(99));
-                assertThat(run.output().tryReceive()).as("not yet").isNotInstanceOf(Received.class);
-                clock.advance(Duration.ofMillis(1));
-                assertThat(run.output().receive()).containsExactly(1, 2);
-                in.send(3);
-                in.close();
-                assertThat(run.output().receive()).as("the rest, at the end").containsExactly(3);
-                assertThat(run.output().receiveOrClosed()).isInstanceOf(Received.Closed.class);
-                run.await().checkBalanced();
-            }
+        Context ctx = Context.background(clock);      // every timer of the run is on this clock
+        CountDownLatch handedOver = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        Pipeline<Integer> p = Pipeline.generate((c, emit) -> {
+            emit.emit(1);
+            emit.emit(2);                                // returns once the batch stage has taken 2
+            handedOver.countDown();
+            finish.await();
+        });
+        try (Run<List<Integer>> run = p.batch(10, Duration.ofMillis(100)).start(ctx)) {
+            handedOver.await();                          // the batch holds 1 and 2: no race with its timer
+            clock.awaitPendingTasks(1, Duration.ofSeconds(5));   // the batch's timer, started by item 1
+            clock.advance(Duration.ofMillis(99));
+            assertThat(run.output().tryReceive()).isNotInstanceOf(Received.class);   // not yet
+            clock.advance(Duration.ofMillis(1));
+            assertThat(run.output().receive()).containsExactly(1, 2);
+            finish.countDown();                          // the source ends; the batch has nothing left to send
+            assertThat(run.output().receiveOrClosed()).isInstanceOf(Received.Closed.class);
+            run.await().checkBalanced();
         }
     }
 
