@@ -60,7 +60,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * The channels carry boxed {@code Long}s (the square is a new box per value), the Go twin plain ints.
  *
  * <p>{@code pipeline:N} is the typed {@link Pipeline} API doing the same: its stages add the per-thread accounting and
- * the interrupt scope around each stage function call to the hand-written stages' channel hand-offs.
+ * the interrupt scope around each stage function call to the hand-written stages' channel hand-offs. Its terminal
+ * call drains the output in the calling thread, so it is called from a virtual thread, as the hand-written sum
+ * runs in one (from JMH's platform thread each hand-off to the sink would wake a platform thread).
  *
  * <p>How to run: {@code java -jar modules/jmh/target/benchmarks.jar Pipeline_01 -p variant=gopatterns:0,jox:0}
  */
@@ -125,9 +127,14 @@ public class Pipeline_01_GenSquareSum {
     static long pipeline(int capacity) throws Exception {
         try (BatchScope g = new BatchScope()) {
             Iterable<Long> gen = () -> LongStream.range(0, ITEMS).boxed().iterator();
-            return Pipeline.from(gen).buffer(capacity)
-                    .map(v -> v * v).buffer(capacity)
-                    .reduce(g.context(), 0L, Long::sum);
+            long[] sum = new long[1];
+            g.go(() -> { // the sink drains in its caller's thread: a virtual one, as the other variants' sum
+                sum[0] = Pipeline.from(gen).buffer(capacity)
+                        .map(v -> v * v).buffer(capacity)
+                        .reduce(g.context(), 0L, Long::sum);
+            });
+            g.await();
+            return sum[0];
         }
     }
 

@@ -112,16 +112,21 @@ public class Pipeline_02_ParallelMap {
             case "fanOut" -> this::fanOut;
             case "mergeSequenced" -> this::mergeSequenced;
             case "channelOfChannels" -> this::channelOfChannels;
-            case "pipeline:unordered" -> () -> {
+            case "pipeline:unordered" -> () -> { // the terminal call from a virtual thread, as fanOut's consumer
                 try (BatchScope g = new BatchScope()) {
-                    return Pipeline.from(values).mapUnordered(PARALLELISM, (c, v) -> f(v))
-                            .reduce(g.context(), 0L, Long::sum);
+                    long[] sum = new long[1];
+                    g.go(() -> sum[0] = Pipeline.from(values).mapUnordered(PARALLELISM, (c, v) -> f(v))
+                            .reduce(g.context(), 0L, Long::sum));
+                    g.await();
+                    return sum[0];
                 }
             };
             case "pipeline:ordered" -> () -> {
                 try (BatchScope g = new BatchScope()) {
                     Ordered check = new Ordered();
-                    Pipeline.from(values).mapOrdered(PARALLELISM, (c, v) -> f(v)).forEach(g.context(), check::accept);
+                    g.go(() -> Pipeline.from(values).mapOrdered(PARALLELISM, (c, v) -> f(v))
+                            .forEach(g.context(), check::accept));
+                    g.await();
                     return check.sum();
                 }
             };

@@ -55,7 +55,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code jox:N}: the select loop on jox channels, {@code Select.selectOrClosed} over the receive clauses of the
  *       inputs still open (a jox select returns "done" if any of its channels is done, so a finished input is
  *       dropped from the list instead of being replaced by a nil channel). jox has no merge stage to compare with
- *       {@code merge} (its Flows are not available here).
+ *       {@code merge} (its Flows are not available here). Not in the default list: with jox 1.0.1 the loop was seen to
+ *       stop making progress (see the note at {@code variant}); run it by hand with {@code -p variant=jox:0,jox:64}.
  * </ul>
  * Producers are virtual threads of the invocation's {@link BatchScope} that send preallocated boxes and close
  * their channel.
@@ -76,7 +77,11 @@ public class Pipeline_03_Merge4 {
     static final int PRODUCERS = 4;
     static final int EACH = ITEMS / PRODUCERS;
 
-    @Param({"merge:0", "merge:64", "select:0", "select:64", "jox:0", "jox:64"})
+    // jox:0 and jox:64 are not in the default list: in the first full run (2026-12-02) jox:0 stopped making progress
+    // in its second warm-up iteration (two producers spinning in jox's done(), two blocked in send, the consumer parked
+    // in selectOrClosed; jox 1.0.1), past the BatchScope deadline, which jox's calls do not observe. A suite that can
+    // hang cannot be smoked in CI. Run them by hand: -p variant=jox:0,jox:64.
+    @Param({"merge:0", "merge:64", "select:0", "select:64"})
     public String variant;
 
     /** One way to merge the producers' values into the consumer, which checks them. */
