@@ -86,8 +86,11 @@ class PipelineErrorsTest {
                 throw new IOException("one");
             }
             twoIsWaiting.countDown();
-            ctx.done().receiveOrClosed(); // until the other item's failure cancels the run
-            causes.add(ctx.cause().orElseThrow());
+            try {
+                ctx.done().receiveOrClosed(); // until the other item's failure cancels the run
+            } finally { // the cancel both closes done and interrupts this call: either may wake it
+                causes.add(ctx.cause().orElseThrow());
+            }
             return i;
         }).start(BG)) {
             assertThatThrownBy(run::await).isInstanceOf(PipelineException.class);
