@@ -91,16 +91,7 @@ final class ApplyStage {
         int n = spec.parallelism();
         switch (spec.mode()) {
             case SERIAL -> run.go(name, tally, "", c -> stage.work(c, in, out, true), out::close);
-            case UNORDERED -> {
-                AtomicInteger running = new AtomicInteger(n);
-                for (int i = 0; i < n; i++) {
-                    run.go(name, tally, "-" + i, c -> stage.work(c, in, out, true), () -> {
-                        if (running.decrementAndGet() == 0) {
-                            out.close();
-                        }
-                    });
-                }
-            }
+            case UNORDERED -> stage.startSharing(n, i -> in, true, out, tally);
             case ORDERED -> stage.startOrdered(n, in, out, tally);
             case PARTITIONED -> stage.startPartitioned(n, in, out, tally);
         }
@@ -149,7 +140,6 @@ final class ApplyStage {
             order.close();
             work.close();
         });
-        AtomicInteger workers = new AtomicInteger(n);
         for (int i = 0; i < n; i++) {
             run.go(name, tally, "-" + i, c -> {
                 while (work.receiveOrClosed() instanceof Received.Value<Slot>(Slot slot)) {
@@ -160,7 +150,7 @@ final class ApplyStage {
                         slot.result().trySend(o);
                     }
                 }
-            }, workers::decrementAndGet);
+            }, () -> { }); // the workers own nothing: `work` and `order` are the dispatcher's to close
         }
         run.go(name, tally, "-collect", c -> {
             while (order.receiveOrClosed() instanceof Received.Value<Slot>(Slot slot)) {
@@ -200,10 +190,19 @@ final class ApplyStage {
                 c.held--; // the worker's now
             }
         }, () -> parts.forEach(Channel::close));
+        startSharing(n, parts::get, false, out, tally);
+    }
+
+    /**
+     * Starts {@code n} workers, worker {@code i} reading {@code input(i)}, all sending to {@code out}, which the last
+     * of them to end closes (Go's {@code wg.Wait(); close(out)}, as a countdown).
+     */
+    private void startSharing(int n, java.util.function.IntFunction<ReceiveChannel<Object>> input, boolean counts,
+                              Channel<Object> out, Execution.Tally tally) {
         AtomicInteger running = new AtomicInteger(n);
         for (int i = 0; i < n; i++) {
-            Channel<Object> part = parts.get(i);
-            run.go(name, tally, "-" + i, c -> work(c, part, out, false), () -> {
+            ReceiveChannel<Object> in = input.apply(i);
+            run.go(name, tally, "-" + i, c -> work(c, in, out, counts), () -> {
                 if (running.decrementAndGet() == 0) {
                     out.close();
                 }

@@ -71,8 +71,8 @@ final class Execution {
         long dropped;
         long failed;
         long skipped;
-        long cancelled;
         long retries;
+        /** Items this thread took and has not disposed of; whatever it still holds when it ends is cancelled. */
         long held;
 
         /** Takes responsibility for a received item. */
@@ -112,7 +112,7 @@ final class Execution {
             dropped += c.dropped;
             failed += c.failed;
             skipped += c.skipped;
-            cancelled += c.cancelled + c.held;
+            cancelled += c.held;
             retries += c.retries;
         }
 
@@ -576,7 +576,7 @@ final class Execution {
         if (wasInterrupted) {
             Thread.currentThread().interrupt();
         }
-        return outcome(s, c.cancelled + c.held > 0);
+        return outcome(s, c.held > 0);
     }
 
     /** Hands one value of the output to the caller, unless the run was stopped (then it is counted cancelled). */
@@ -599,12 +599,7 @@ final class Execution {
     }
 
     private boolean reports() {
-        for (StageSpec s : specs) {
-            if (s.kind() instanceof StageSpec.Apply a && a.policy() == ErrorPolicy.REPORT) {
-                return true;
-            }
-        }
-        return false;
+        return StageSpec.firstReporting(specs).isPresent();
     }
 
     private static final Object ERRORS_CLOSED = new Object();

@@ -418,18 +418,15 @@ public final class Pipeline<T> {
 
     private <R> Pipeline<R> append(StageSpec.Kind kind) {
         List<StageSpec> next = new ArrayList<>(stages);
-        String label = kind instanceof StageSpec.Apply a ? a.label() : kind.label();
-        next.add(new StageSpec(stages.size() + ":" + label, 0, kind));
+        next.add(new StageSpec(stages.size() + ":" + kind.label(), 0, kind));
         return new Pipeline<>(List.copyOf(next));
     }
 
     private void requireNoReportingStage(String instead) {
-        for (StageSpec s : stages) {
-            if (s.kind() instanceof StageSpec.Apply a && a.policy() == ErrorPolicy.REPORT) {
-                throw new IllegalStateException("stage '" + s.name() + "' reports failures, and this call has"
-                        + " nowhere to send them: " + instead + " and read errors()");
-            }
-        }
+        StageSpec.firstReporting(stages).ifPresent(s -> {
+            throw new IllegalStateException("stage '" + s.name() + "' reports failures, and this call has"
+                    + " nowhere to send them: " + instead + " and read errors()");
+        });
     }
 
     private StageSpec last() {

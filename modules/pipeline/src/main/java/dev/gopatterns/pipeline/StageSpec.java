@@ -83,6 +83,13 @@ record StageSpec(String name, int buffer, Kind kind) {
         }
     }
 
+    /** The first stage whose failures go to the run's errors channel ({@link ErrorPolicy#REPORT}), if any. */
+    static java.util.Optional<StageSpec> firstReporting(java.util.List<StageSpec> stages) {
+        return stages.stream()
+                .filter(s -> s.kind() instanceof Apply a && a.policy() == ErrorPolicy.REPORT)
+                .findFirst();
+    }
+
     StageSpec withName(String n) {
         return new StageSpec(n, buffer, kind);
     }
