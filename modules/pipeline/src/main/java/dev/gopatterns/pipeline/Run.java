@@ -32,6 +32,9 @@ import java.util.Optional;
  *       throws) and before {@link #done()} is seen closed.
  * </ul>
  *
+ * <p>Go equivalent: the output channel and the {@code errc} a Go pipeline function returns, with the
+ * {@code cancel} of its context and an {@code errgroup}'s {@code Wait} for its goroutines.
+ *
  * @param <T> the type of the output values
  */
 public final class Run<T> implements AutoCloseable {

@@ -23,6 +23,10 @@ import java.util.Objects;
  * its {@code passed} is the number of values handed to the caller. {@link Pipeline#start} has no sink: the values
  * on {@link Run#output()} are the caller's, and the last stage's {@code out} says how many were sent there.
  *
+ * <p>Go equivalent: none; a Go pipeline counts what it lost by hand, if at all. Memory consistency effects: a summary
+ * is immutable and is made after every stage thread has ended, so what those threads did happens-before it is
+ * returned (by {@link Run#await()}, {@link Run#summary()} or a terminal call).
+ *
  * @param stages the stages in pipeline order, the source first
  */
 public record Summary(List<Stage> stages) {
