@@ -27,7 +27,7 @@ import org.junit.jupiter.api.TestFactory;
  * that names a broken rule (not an exception escaping from the code, which would tell the learner nothing).
  */
 @DisplayName("the exercises as shipped")
-@AllowThreadLeaks(because = "a find-the-bug stub may leak threads on purpose (exercise 12's does); its own tests'"
+@AllowThreadLeaks(because = "a find-the-bug stub may leak threads on purpose (exercise `find_the_bug_pool`'s does); its own tests'"
         + " leak check is what reports it, and what this test judges")
 class StubsTest {
 
@@ -48,8 +48,7 @@ class StubsTest {
             return;
         }
         assertThat(results).as("%s: with the stub as shipped, every test must fail at the stub's"
-                        + " UnsupportedOperationException(\"TODO: exercise %d — ...\"); these did not",
-                        e.name(), e.number())
+                        + " UnsupportedOperationException(\"TODO: ...\"); these did not", e.name())
                 .filteredOn(r -> !r.stoppedAtTodo())
                 .extracting(TestResult::name)
                 .isEmpty();

@@ -68,7 +68,7 @@ class FlawedSolutionsTest {
     private static final Pattern MISTAKE = Pattern.compile("^\\s*\\*\\s*Mistake:\\s*(.+)$", Pattern.MULTILINE);
     private static final Pattern VERDICT = Pattern.compile("^\\s*\\*\\s*Verdict:\\s*(.+)$", Pattern.MULTILINE);
     private static final Pattern PACKAGE = Pattern.compile("^package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
-    private static final Pattern EXERCISE = Pattern.compile("\\.ex(\\d+)_\\w+$");
+    private static final Pattern EXERCISE = Pattern.compile("\\.exercises\\.(\\w+)$");
 
     /** One flawed solution: a directory of sources, the package they replace classes in, the mistake, the verdict. */
     record Fixture(Path directory, String packageName, String mistake, String verdict) {
@@ -79,7 +79,7 @@ class FlawedSolutionsTest {
 
         String exercise() {
             Matcher m = EXERCISE.matcher(packageName);
-            return m.find() ? "ex" + m.group(1) : packageName;
+            return m.find() ? m.group(1) : packageName;
         }
 
         static Fixture read(Path directory) throws IOException {

@@ -2,6 +2,7 @@ package dev.gopatterns.learn;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -25,13 +26,13 @@ public sealed interface Command {
     record ListExercises(boolean solution) implements Command {}
 
     /** {@code ./learn check [N]}: one exercise's tests; without N, the first exercise that is not done. */
-    record Check(OptionalInt exercise, boolean solution, boolean verbose) implements Command {}
+    record Check(Optional<String> exercise, boolean solution, boolean verbose) implements Command {}
 
     /** {@code ./learn hint N [K]}: hint K, or without K the first hint not seen yet. */
-    record Hint(int exercise, OptionalInt hint) implements Command {}
+    record Hint(String exercise, OptionalInt hint) implements Command {}
 
     /** {@code ./learn show N}: the exercise's README. */
-    record Show(int exercise) implements Command {}
+    record Show(String exercise) implements Command {}
 
     /** {@code ./learn demo [rate-limit] [options]}: the rate-limited pool demo ({@link RateLimitDemo}). */
     record Demo(RateLimitDemo.Options options) implements Command {}
@@ -87,7 +88,7 @@ public sealed interface Command {
             }
             case "check", "test" -> {
                 expectAtMost(name, rest, 1);
-                yield new Check(rest.isEmpty() ? OptionalInt.empty() : OptionalInt.of(number(rest.getFirst())),
+                yield new Check(rest.isEmpty() ? Optional.empty() : Optional.of(exercise(rest.getFirst())),
                         solution, verbose);
             }
             case "hint" -> {
@@ -95,14 +96,14 @@ public sealed interface Command {
                     throw new UsageException("hint needs an exercise number, as in: ./learn hint 2");
                 }
                 expectAtMost(name, rest, 2);
-                yield new Hint(number(rest.get(0)),
+                yield new Hint(exercise(rest.get(0)),
                         rest.size() == 2 ? OptionalInt.of(hintNumber(rest.get(1))) : OptionalInt.empty());
             }
             case "show", "read" -> {
                 if (rest.size() != 1) {
                     throw new UsageException("show needs one exercise number, as in: ./learn show 2");
                 }
-                yield new Show(number(rest.getFirst()));
+                yield new Show(exercise(rest.getFirst()));
             }
             case "help" -> new Help();
             default -> throw new UsageException("unknown command '" + name + "'");
@@ -122,16 +123,29 @@ public sealed interface Command {
         }
     }
 
-    /** An exercise number: "2", "02" and "ex02" all mean exercise 2. */
-    private static int number(String word) throws UsageException {
-        int n = positive(word.startsWith("ex") ? word.substring(2) : word);
-        if (n < 0) {
-            throw new UsageException("'" + word + "' is not an exercise number; write it as in: ./learn check 2");
+    /**
+     * An exercise, by number or by name: "2", "02" and "ex02" all mean exercise 2, and its directory's name
+     * ("generator") means it too, wherever the track puts it. Returned as a number without leading zeros, or the
+     * name in lower case; {@link Learn} looks it up in the track.
+     */
+    static String exercise(String word) throws UsageException {
+        String digits = word.matches("ex\\d+") ? word.substring(2) : word;
+        if (!digits.isEmpty() && digits.chars().allMatch(Character::isDigit)) {
+            int n = positive(digits);
+            if (n < 0) {
+                throw new UsageException("'" + word + "' is not an exercise number; write it as in: ./learn check 2");
+            }
+            if (n == 0) {
+                throw new UsageException("there is no exercise 0: they are numbered from 1");
+            }
+            return Integer.toString(n);
         }
-        if (n == 0) {
-            throw new UsageException("there is no exercise 0: they are numbered from 1");
+        String name = word.toLowerCase(java.util.Locale.ROOT).replace('-', '_');
+        if (!name.matches("[a-z][a-z0-9_]*")) {
+            throw new UsageException("'" + word + "' is not an exercise number or name; write it as in:"
+                    + " ./learn check 2, or ./learn check generator");
         }
-        return n;
+        return name;
     }
 
     private static int hintNumber(String word) throws UsageException {

@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * One exercise of the track, read from its package directory: {@code exNN_slug/} holds the stub sources and a
- * README.md; the tests live in the package of the same name under {@code src/test/java}.
+ * One exercise of the track, read from its package directory: {@code <slug>/} holds the stub sources and a
+ * README.md; the tests live in the package of the same name under {@code src/test/java}. Its number is its position
+ * in the track file ({@link Track}), not part of any name, so exercises can be reordered by editing that file.
  *
  * <p>What the runner takes from the README, so that the README stays the single place an exercise is described:
  * <ul>
@@ -23,7 +24,8 @@ import java.util.stream.Stream;
  *       is "failing", never "not started".
  * </ul>
  *
- * @param number      the exercise's number, from the directory name
+ * @param number      the exercise's number: its position in the track, from 1
+ * @param slug        the name of its package directory, which ./learn accepts in place of the number
  * @param packageName the Java package of the stub, the tests and the reference solution
  * @param directory   the stub's package directory, holding README.md
  * @param title       a few words, for the list
@@ -31,11 +33,11 @@ import java.util.stream.Stream;
  * @param hints       the hints, in order; each may span several lines
  * @param readme      the whole README text
  */
-public record Exercise(int number, String packageName, Path directory, String title, String concept,
+public record Exercise(int number, String slug, String packageName, Path directory, String title, String concept,
                        List<String> hints, String readme) {
 
-    /** Package directories of exercises: {@code ex} + number + {@code _} + slug. */
-    static final Pattern DIRECTORY = Pattern.compile("ex(\\d{1,4})_([a-z0-9_]+)");
+    /** Package directories of exercises: a Java package name part in lower case, as {@code worker_pool}. */
+    static final Pattern DIRECTORY = Pattern.compile("[a-z][a-z0-9_]*");
 
     /** The README line that marks a find-the-bug exercise starts with this. */
     static final String FIND_THE_BUG = "**Find the bug:**";
@@ -50,16 +52,16 @@ public record Exercise(int number, String packageName, Path directory, String ti
      * Reads the exercise in {@code directory}.
      *
      * @throws IOException              if its README cannot be read
-     * @throws IllegalArgumentException if the directory name is not {@code exNN_slug}
+     * @throws IllegalArgumentException if the directory name is not a lower-case package name part
      */
-    static Exercise read(Path directory, String parentPackage) throws IOException {
+    static Exercise read(Path directory, String parentPackage, int number) throws IOException {
         String name = directory.getFileName().toString();
-        Matcher m = DIRECTORY.matcher(name);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("not an exercise directory (exNN_name): " + directory);
+        if (!DIRECTORY.matcher(name).matches()) {
+            throw new IllegalArgumentException("not an exercise directory (a lower-case package name such as"
+                    + " worker_pool): " + directory);
         }
         String readme = Files.readString(directory.resolve("README.md"));
-        return new Exercise(Integer.parseInt(m.group(1)), parentPackage + "." + name, directory,
+        return new Exercise(number, name, parentPackage + "." + name, directory,
                 title(readme, name), concept(readme), hints(readme), readme);
     }
 

@@ -10,7 +10,8 @@ import java.util.Properties;
 /**
  * Which hints the learner has seen, so {@code ./learn hint N} hands out the next one. Kept in
  * {@code .learn/hints.properties} at the repository root (git-ignored: progress is personal), one line per
- * exercise: {@code exercise.2=1} means hint 1 of exercise 2 has been shown. Delete the file to start over.
+ * exercise: {@code exercise.generator=1} means hint 1 of the generator exercise has been shown (by name, so
+ * reordering the track keeps it). Delete the file to start over.
  */
 final class HintProgress {
 
@@ -26,7 +27,7 @@ final class HintProgress {
     }
 
     /** The highest hint of {@code exercise} shown so far; 0 if none. A damaged file counts as none seen. */
-    int seen(int exercise) throws IOException {
+    int seen(String exercise) throws IOException {
         String value = load().getProperty(key(exercise));
         if (value == null) {
             return 0;
@@ -39,7 +40,7 @@ final class HintProgress {
     }
 
     /** Records that hint {@code hint} of {@code exercise} was shown; progress never goes back. */
-    void record(int exercise, int hint) throws IOException {
+    void record(String exercise, int hint) throws IOException {
         Properties p = load();
         if (hint <= seen(exercise)) {
             return;
@@ -61,7 +62,7 @@ final class HintProgress {
         return p;
     }
 
-    private static String key(int exercise) {
+    private static String key(String exercise) {
         return "exercise." + exercise;
     }
 }

@@ -62,7 +62,7 @@ final class Learn {
         return switch (command) {
             case Command.ListExercises c -> list(c.solution());
             case Command.Check c -> c.exercise().isPresent()
-                    ? check(exercise(c.exercise().getAsInt()), c.solution(), c.verbose())
+                    ? check(exercise(c.exercise().get()), c.solution(), c.verbose())
                     : checkFirstUnsolved(c.solution(), c.verbose());
             case Command.Hint c -> hint(exercise(c.exercise()), c.hint());
             case Command.Show c -> show(exercise(c.exercise()));
@@ -80,20 +80,30 @@ final class Learn {
         int titleWidth = track.exercises().stream().mapToInt(e -> e.title().length()).max().orElse(0);
         Exercise next = null;
         Status nextStatus = null;
-        for (Exercise e : track.exercises()) {
-            List<TestResult> results = runner.run(e.packageName(), r -> {});
-            String row = String.format("  %2d  %-" + titleWidth + "s  ", e.number(), e.title());
-            if (results.isEmpty()) {
-                out.println(row + style.bad(Style.FAIL + " no tests found"));
-                continue;
+        int done = 0;
+        for (Track.Tier tier : track.tiers()) {
+            out.println(style.strong(tier.title()) + (tier.description().isEmpty() ? ""
+                    : style.quiet(": " + tier.description())));
+            for (Exercise e : tier.exercises()) {
+                List<TestResult> results = runner.run(e.packageName(), r -> {});
+                String row = String.format("  %2d  %-" + titleWidth + "s  ", e.number(), e.title());
+                if (results.isEmpty()) {
+                    out.println(row + style.bad(Style.FAIL + " no tests found"));
+                    continue;
+                }
+                Status status = Status.of(results);
+                if (status == Status.DONE) {
+                    done++;
+                }
+                out.println(row + style.mark(status) + " " + status.label() + detail(e, status, results));
+                if (next == null && status != Status.DONE) {
+                    next = e;
+                    nextStatus = status;
+                }
             }
-            Status status = Status.of(results);
-            out.println(row + style.mark(status) + " " + status.label() + detail(e, status, results));
-            if (next == null && status != Status.DONE) {
-                next = e;
-                nextStatus = status;
-            }
+            out.println();
         }
+        out.println(progress(done, track.exercises().size()));
         out.println();
         if (next == null) {
             out.println(style.good("All " + track.exercises().size() + " exercises are done.")
@@ -105,6 +115,15 @@ final class Learn {
             out.println(step("next", "./learn check " + next.number()));
         }
         return OK;
+    }
+
+    /** "9/24 done  ████████░░░░░░░░░░░░░░░░  38%": the bar is 24 cells wide whatever the length of the track. */
+    private String progress(int done, int total) {
+        int cells = 24;
+        int full = total == 0 ? 0 : (int) Math.round(cells * (double) done / total);
+        String bar = style.good("█".repeat(full)) + style.quiet("░".repeat(cells - full));
+        return "  " + style.strong(done + "/" + total + " done") + "  " + bar + "  "
+                + (total == 0 ? 0 : Math.round(100.0 * done / total)) + "%";
     }
 
     private static String detail(Exercise e, Status status, List<TestResult> results) {
@@ -226,7 +245,7 @@ final class Learn {
                 }
                 printSources(e, "edit");
                 out.println(step("read", "./learn show " + e.number()));
-                int seen = hints.seen(e.number());
+                int seen = hints.seen(e.slug());
                 int total = e.hints().size();
                 if (total > 0) {
                     out.println(step("stuck?", "./learn hint " + e.number()
@@ -255,7 +274,7 @@ final class Learn {
             out.println(e.name() + " has no hints.");
             return OK;
         }
-        int seen = hints.seen(e.number());
+        int seen = hints.seen(e.slug());
         int k;
         if (requested.isPresent()) {
             k = requested.getAsInt();
@@ -272,7 +291,7 @@ final class Learn {
         } else {
             k = seen + 1;
         }
-        hints.record(e.number(), k);
+        hints.record(e.slug(), k);
         out.println(style.strong(e.name() + " — hint " + k + " of " + all.size()));
         out.println();
         all.get(k - 1).lines().forEach(line -> out.println(line.isEmpty() ? "" : "  " + line));
@@ -372,9 +391,12 @@ final class Learn {
 
     // --------------------------------------------------------------------------------------------- helpers
 
-    private Exercise exercise(int number) throws UsageException {
-        return track.exercise(number).orElseThrow(() -> new UsageException("there is no exercise " + number
-                + "; the exercises are " + numbers() + " (./learn list shows them)"));
+    /** The exercise a word names: its number ("2") or its directory's name ("generator"), as {@link Command} parsed it. */
+    private Exercise exercise(String word) throws UsageException {
+        Optional<Exercise> found = word.chars().allMatch(Character::isDigit)
+                ? track.exercise(Integer.parseInt(word)) : track.exercise(word);
+        return found.orElseThrow(() -> new UsageException("there is no exercise " + word
+                + "; the exercises are " + numbers() + " (./learn list shows them, with their names)"));
     }
 
     private String numbers() {

@@ -29,24 +29,32 @@ class CommandTest {
     @Test
     @DisplayName("check takes an optional exercise number, --solution and --verbose, in any order")
     void check() throws Exception {
-        assertThat(parse("check")).isEqualTo(new Command.Check(OptionalInt.empty(), false, false));
-        assertThat(parse("check 2")).isEqualTo(new Command.Check(OptionalInt.of(2), false, false));
-        assertThat(parse("check --solution 2 -v")).isEqualTo(new Command.Check(OptionalInt.of(2), true, true));
-        assertThat(parse("check 3 --verbose")).isEqualTo(new Command.Check(OptionalInt.of(3), false, true));
+        assertThat(parse("check")).isEqualTo(new Command.Check(Optional.empty(), false, false));
+        assertThat(parse("check 2")).isEqualTo(new Command.Check(Optional.of("2"), false, false));
+        assertThat(parse("check --solution 2 -v")).isEqualTo(new Command.Check(Optional.of("2"), true, true));
+        assertThat(parse("check 3 --verbose")).isEqualTo(new Command.Check(Optional.of("3"), false, true));
     }
 
     @ParameterizedTest(name = "\"{0}\" is exercise 2")
     @CsvSource({"2", "02", "ex02", "ex2"})
     @DisplayName("an exercise number may be written 2, 02 or ex02")
     void exerciseNumberForms(String word) throws Exception {
-        assertThat(parse("show " + word)).isEqualTo(new Command.Show(2));
+        assertThat(parse("show " + word)).isEqualTo(new Command.Show("2"));
+    }
+
+    @ParameterizedTest(name = "\"{0}\" is the exercise named generator")
+    @CsvSource({"generator", "Generator", "find-the-bug", "find_the_bug"})
+    @DisplayName("an exercise may be named by its directory, in any case, with - for _")
+    void exerciseNames(String word) throws Exception {
+        assertThat(parse("check " + word)).isEqualTo(new Command.Check(
+                Optional.of(word.toLowerCase(java.util.Locale.ROOT).replace('-', '_')), false, false));
     }
 
     @Test
     @DisplayName("hint takes an exercise number and an optional hint number")
     void hint() throws Exception {
-        assertThat(parse("hint 2")).isEqualTo(new Command.Hint(2, OptionalInt.empty()));
-        assertThat(parse("hint 2 3")).isEqualTo(new Command.Hint(2, OptionalInt.of(3)));
+        assertThat(parse("hint 2")).isEqualTo(new Command.Hint("2", OptionalInt.empty()));
+        assertThat(parse("hint 2 3")).isEqualTo(new Command.Hint("2", OptionalInt.of(3)));
     }
 
     @Test
@@ -100,7 +108,7 @@ class CommandTest {
     @CsvSource(delimiter = '|', value = {
             "frobnicate       | unknown command 'frobnicate'",
             "check --fast     | unknown option '--fast'",
-            "check two        | 'two' is not an exercise number",
+            "check Two!       | 'Two!' is not an exercise number or name",
             "check 0          | there is no exercise 0",
             "check 1 2        | too many words after 'check'",
             "hint             | hint needs an exercise number",

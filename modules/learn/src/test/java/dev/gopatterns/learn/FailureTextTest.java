@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 @DisplayName("FailureText: a failure in the few lines a learner needs")
 class FailureTextTest {
 
-    static final String PKG = "dev.gopatterns.exercises.ex01_pingpong";
+    static final String PKG = "dev.gopatterns.exercises.pingpong";
 
     /** An exception thrown from the learner's PingPong.play, called by the test. */
     static <T extends Throwable> T thrownInPlay(T t) {

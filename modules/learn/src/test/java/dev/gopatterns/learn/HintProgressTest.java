@@ -15,17 +15,17 @@ class HintProgressTest {
     @DisplayName("nothing is seen until recorded; progress is per exercise and never goes back")
     void recordsTheHighestHintSeen(@TempDir Path root) throws Exception {
         HintProgress progress = HintProgress.at(root);
-        assertThat(progress.seen(2)).isZero();
+        assertThat(progress.seen("two")).isZero();
 
-        progress.record(2, 1);
-        progress.record(2, 3);
-        progress.record(2, 2);
-        progress.record(5, 1);
+        progress.record("two", 1);
+        progress.record("two", 3);
+        progress.record("two", 2);
+        progress.record("five", 1);
 
         HintProgress reread = HintProgress.at(root);
-        assertThat(reread.seen(2)).isEqualTo(3);
-        assertThat(reread.seen(5)).isEqualTo(1);
-        assertThat(reread.seen(1)).isZero();
+        assertThat(reread.seen("two")).isEqualTo(3);
+        assertThat(reread.seen("five")).isEqualTo(1);
+        assertThat(reread.seen("one")).isZero();
         assertThat(root.resolve(".learn/hints.properties")).isRegularFile();
     }
 
@@ -35,6 +35,6 @@ class HintProgressTest {
         Files.createDirectories(root.resolve(".learn"));
         Files.writeString(root.resolve(".learn/hints.properties"), "exercise.2=lots\n");
 
-        assertThat(HintProgress.at(root).seen(2)).isZero();
+        assertThat(HintProgress.at(root).seen("two")).isZero();
     }
 }

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 @DisplayName("Learn: the output of each command, and its exit code")
 class LearnTest {
 
-    static final String ONE = Track.PACKAGE + ".ex01_one";
-    static final String TWO = Track.PACKAGE + ".ex02_two";
+    static final String ONE = Track.PACKAGE + ".one";
+    static final String TWO = Track.PACKAGE + ".two";
     static final UnsupportedOperationException TODO =
             new UnsupportedOperationException("TODO: exercise 2 — write it");
 
@@ -35,8 +35,9 @@ class LearnTest {
 
     @BeforeEach
     void twoExercises() throws Exception {
-        TrackTest.exercise(root, "ex01_one", "One");
-        TrackTest.exercise(root, "ex02_two", "Two");
+        TrackTest.exercise(root, "one", "One");
+        TrackTest.exercise(root, "two", "Two");
+        TrackTest.trackFile(root, "[first] First: the first tier\none\ntwo <- one\n");
     }
 
     private int run(Command command) throws Exception {
@@ -54,7 +55,7 @@ class LearnTest {
     }
 
     private static Command.Check check(int n) {
-        return new Command.Check(OptionalInt.of(n), false, false);
+        return new Command.Check(Optional.of(Integer.toString(n)), false, false);
     }
 
     @Test
@@ -74,7 +75,7 @@ class LearnTest {
     @Test
     @DisplayName("list marks a failing find-the-bug exercise as one, since it fails as shipped")
     void listFindTheBug() throws Exception {
-        java.nio.file.Files.writeString(root.resolve(TrackTest.PACKAGE_DIR).resolve("ex02_two").resolve("README.md"),
+        java.nio.file.Files.writeString(root.resolve(TrackTest.PACKAGE_DIR).resolve("two").resolve("README.md"),
                 "# Exercise 2 — Two\n\n> **Concept:** two\n>\n> **Find the bug:** it leaks\n");
         results.put(ONE, List.of(TestResult.passed("a")));
         results.put(TWO, List.of(TestResult.passed("a"), TestResult.failed("b", new AssertionError("THREAD LEAK"))));
@@ -112,7 +113,7 @@ class LearnTest {
                         + "      the generator must close its channel\n"
                         + "      Expecting Closed\n",
                 "✗ 1 of 2 tests fail.",
-                "edit      exercises/src/main/java/dev/gopatterns/exercises/ex02_two/Stub.java",
+                "edit      exercises/src/main/java/dev/gopatterns/exercises/two/Stub.java",
                 "stuck?    ./learn hint 2   (0 of 2 hints seen)");
     }
 
@@ -124,7 +125,7 @@ class LearnTest {
         assertThat(run(check(1))).isEqualTo(Learn.OK);
 
         assertThat(output()).contains("✓ Exercise 1 · One is done: all 2 tests pass.",
-                "compare   solutions/src/main/java/dev/gopatterns/exercises/ex01_one/", "next      ./learn show 2");
+                "compare   solutions/src/main/java/dev/gopatterns/exercises/one/", "next      ./learn show 2");
     }
 
     @Test
@@ -147,7 +148,7 @@ class LearnTest {
         results.put(ONE, List.of(TestResult.passed("a")));
         results.put(TWO, List.of(TestResult.failed("b", new AssertionError("no"))));
 
-        assertThat(run(new Command.Check(OptionalInt.empty(), false, false))).isEqualTo(Learn.TESTS_FAIL);
+        assertThat(run(new Command.Check(Optional.empty(), false, false))).isEqualTo(Learn.TESTS_FAIL);
 
         assertThat(output()).startsWith("✓ Exercise 1 · One: done\n\nExercise 2 · Two\nTwo in one line\n")
                 .contains("  ✗ b\n      no\n");
@@ -159,7 +160,7 @@ class LearnTest {
         results.put(ONE, List.of(TestResult.passed("a")));
         results.put(TWO, List.of(TestResult.passed("b")));
 
-        assertThat(run(new Command.Check(OptionalInt.empty(), false, false))).isEqualTo(Learn.OK);
+        assertThat(run(new Command.Check(Optional.empty(), false, false))).isEqualTo(Learn.OK);
 
         assertThat(output()).contains("All 2 exercises are done.");
     }
@@ -177,7 +178,7 @@ class LearnTest {
     void failingSolution() throws Exception {
         results.put(ONE, List.of(TestResult.failed("a", new AssertionError("no"))));
 
-        assertThat(run(new Command.Check(OptionalInt.of(1), true, false))).isEqualTo(Learn.TESTS_FAIL);
+        assertThat(run(new Command.Check(Optional.of("1"), true, false))).isEqualTo(Learn.TESTS_FAIL);
 
         assertThat(output()).contains("(reference solution)", "this is a bug in the track");
     }
@@ -185,37 +186,37 @@ class LearnTest {
     @Test
     @DisplayName("hint hands out the next unseen hint, remembers it, and after the last one points to the solution")
     void hints() throws Exception {
-        run(new Command.Hint(2, OptionalInt.empty()));
+        run(new Command.Hint("2", OptionalInt.empty()));
         assertThat(output()).contains("Exercise 2 · Two — hint 1 of 2", "  first", "next      ./learn hint 2");
 
         bytes.reset();
-        run(new Command.Hint(2, OptionalInt.empty()));
+        run(new Command.Hint("2", OptionalInt.empty()));
         assertThat(output()).contains("hint 2 of 2", "  second",
-                "solution  solutions/src/main/java/dev/gopatterns/exercises/ex02_two/");
+                "solution  solutions/src/main/java/dev/gopatterns/exercises/two/");
 
         bytes.reset();
-        run(new Command.Hint(2, OptionalInt.empty()));
+        run(new Command.Hint("2", OptionalInt.empty()));
         assertThat(output()).contains("You have seen all 2 hints of Exercise 2 · Two.", "./learn hint 2 K");
 
         bytes.reset();
-        run(new Command.Hint(2, OptionalInt.of(1)));
+        run(new Command.Hint("2", OptionalInt.of(1)));
         assertThat(output()).contains("hint 1 of 2", "  first");
     }
 
     @Test
     @DisplayName("asking for a hint or an exercise that does not exist is a usage error naming what does")
     void noSuchThing() {
-        assertThatThrownBy(() -> run(new Command.Hint(2, OptionalInt.of(3))))
+        assertThatThrownBy(() -> run(new Command.Hint("2", OptionalInt.of(3))))
                 .isInstanceOf(UsageException.class).hasMessageContaining("has 2 hints; there is no hint 3");
-        assertThatThrownBy(() -> run(new Command.Show(7)))
+        assertThatThrownBy(() -> run(new Command.Show("7")))
                 .isInstanceOf(UsageException.class).hasMessage(
-                        "there is no exercise 7; the exercises are 1 to 2 (./learn list shows them)");
+                        "there is no exercise 7; the exercises are 1 to 2 (./learn list shows them, with their names)");
     }
 
     @Test
     @DisplayName("show prints the README")
     void show() throws Exception {
-        assertThat(run(new Command.Show(1))).isEqualTo(Learn.OK);
+        assertThat(run(new Command.Show("1"))).isEqualTo(Learn.OK);
 
         assertThat(output()).startsWith("# Exercise — One\n").contains("## Hints");
     }

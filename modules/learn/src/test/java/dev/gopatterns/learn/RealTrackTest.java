@@ -24,13 +24,18 @@ class RealTrackTest {
     private static final Path ROOT = Path.of("../..").toAbsolutePath().normalize();
 
     @Test
-    @DisplayName("are numbered 1, 2, 3, ... without gaps")
-    void numberedWithoutGaps() throws Exception {
-        List<Exercise> exercises = Track.at(ROOT).exercises();
+    @DisplayName("are all in the track file, which numbers them 1, 2, 3, ... in tiers")
+    void allInTheTrackFile() throws Exception {
+        Track track = Track.at(ROOT);
+        List<Exercise> exercises = track.exercises();
         assertThat(exercises).isNotEmpty();
         for (int i = 0; i < exercises.size(); i++) {
             assertThat(exercises.get(i).number()).as("exercise at position %d", i + 1).isEqualTo(i + 1);
         }
+        assertThat(track.unlisted()).as("exercise directories missing from %s: ./learn would never show them",
+                Track.FILE).isEmpty();
+        assertThat(track.tiers()).as("tiers, each with exercises").isNotEmpty()
+                .allSatisfy(t -> assertThat(t.exercises()).as("tier %s", t.id()).isNotEmpty());
     }
 
     @TestFactory
@@ -44,7 +49,11 @@ class RealTrackTest {
             assertThat(readme).as("a complete Go program to compare with")
                     .contains("```go").contains("package main").contains("func main()");
             assertThat(readme).as("what the tests check").contains("## What the tests check");
-            assertThat(readme).as("the run line").contains("./learn check " + e.number());
+            assertThat(readme).as("the run line, by name (a number changes when the track is reordered)")
+                    .contains("./learn check " + e.slug());
+            assertThat(readme).as("no exercise numbers in the README: they are positions in %s and change when it"
+                    + " is reordered; name exercises by their directory", Track.FILE)
+                    .doesNotContainPattern("(?i)\\bexercises? \\d").doesNotContainPattern("\\./learn \\w+ \\d");
             assertThat(e.hints()).as("at least three hints").hasSizeGreaterThanOrEqualTo(3);
 
             Path tests = ROOT.resolve("exercises/src/test/java").resolve(e.packageName().replace('.', '/'));
@@ -59,12 +68,14 @@ class RealTrackTest {
                         .isRegularFile();
                 if (e.findTheBug()) {
                     assertThat(Files.readString(stub)).as("%s is the buggy code of a find-the-bug exercise, to be"
-                            + " fixed, not a stub with TODOs", stub.getFileName()).doesNotContain("TODO: exercise");
+                            + " fixed, not a stub with TODOs", stub.getFileName()).doesNotContain("TODO:");
                 } else {
-                    assertThat(Files.readString(stub)).as("%s is a stub with a TODO for exercise %d",
-                            stub.getFileName(), e.number()).contains("UnsupportedOperationException(")
-                            .contains("TODO: exercise " + e.number());
+                    assertThat(Files.readString(stub)).as("%s is a stub with a TODO", stub.getFileName())
+                            .contains("UnsupportedOperationException(").contains("\"TODO: ");
                 }
+                assertThat(Files.readString(stub)).as("no exercise numbers in %s (they change when the track is"
+                        + " reordered)", stub.getFileName()).doesNotContainPattern("(?i)\\bexercises? \\d")
+                        .doesNotContainPattern("\\./learn \\w+ \\d");
             }
             assertThat(e.sources()).as("the stub's sources").isNotEmpty();
 

@@ -1,0 +1,197 @@
+package dev.gopatterns.exercises.pingpong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gopatterns.exercises.Background;
+import dev.gopatterns.exercises.pingpong.PingPong.Ball;
+import dev.gopatterns.testkit.HangTimeout;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Exercise `pingpong`: what {@link PingPong#play} must do, checked through the umpire. Every hit is recorded with the
+ * thread that made it, so the tests can see who hit, in which order, from which thread, and whether two hits ever
+ * overlapped. No test sleeps: each one waits for {@code play} to return, for at most a second.
+ *
+ * <p>How to run: {@code ./learn check pingpong}
+ */
+@HangTimeout(seconds = 5)
+@DisplayName("Exercise `pingpong`: ping-pong")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the order the README tells them
+class PingPongTest {
+
+    private static final Duration ONE_SECOND = Duration.ofSeconds(1);
+
+    @Test
+    @Order(1)
+    @DisplayName("ping serves, then the players take turns: ping, pong, ping, pong, ping")
+    void playersTakeTurns() throws Exception {
+        Game game = play(5);
+
+        assertThat(game.hits).as("play(5) must make exactly 5 hits; the umpire saw %s", game.hits).hasSize(5);
+        assertTakeTurns(game.hits);
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("each player is a thread of its own, and neither is the thread that called play")
+    void eachPlayerHasItsOwnThread() throws Exception {
+        Game game = play(6);
+
+        Map<String, Set<Thread>> threadsOf = game.threadsByPlayer();
+        assertThat(threadsOf.keySet()).as("the players must be called \"ping\" and \"pong\" when they tell the"
+                + " umpire of a hit").containsExactlyInAnyOrder("ping", "pong");
+        threadsOf.forEach((player, threads) -> assertThat(threads)
+                .as("every hit by %s must come from %s's own thread, always the same one; it came from %d threads",
+                        player, player, threads.size())
+                .hasSize(1));
+        Thread ping = threadsOf.get("ping").iterator().next();
+        Thread pong = threadsOf.get("pong").iterator().next();
+        assertThat(ping).as("ping and pong hit from the same thread, but each player needs a thread of its own:"
+                + " with one thread, nobody would be there to receive a send").isNotSameAs(pong);
+        assertThat(List.of(ping, pong)).as("a player hit the ball in the thread that called play; start a new"
+                + " thread for each player").doesNotContain(game.caller);
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("both players' threads have ended when play returns")
+    void bothPlayersLeave() throws Exception {
+        Game game = play(4);
+
+        for (Map.Entry<String, Set<Thread>> player : game.threadsByPlayer().entrySet()) {
+            for (Thread thread : player.getValue()) {
+                // A thread that has finished its work may still be returning; give it a moment, then judge.
+                thread.join(Duration.ofSeconds(1));
+                assertThat(thread.isAlive())
+                        .as("%s's thread was still running after play returned. When the rally is over both"
+                                + " players must leave (the one holding the last ball closes the table, the other"
+                                + " sees it closed), and play must wait for both threads to end", player.getKey())
+                        .isFalse();
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("a rally of 1,000 hits keeps strict turns, and no two hits ever overlap")
+    void longRally() throws Exception {
+        Game game = play(1000);
+
+        assertThat(game.overlapped).as("two players were hitting the ball at the same time, but there is one"
+                + " ball: a player may hit only after receiving it from the table").isFalse();
+        assertThat(game.hits).as("play(1000) must make exactly 1000 hits").hasSize(1000);
+        assertTakeTurns(game.hits);
+    }
+
+    @Test
+    @Order(5)
+    @DisplayName("a rally of 1 hit: ping serves, and pong, holding a ball hit once, ends it")
+    void oneHit() throws Exception {
+        Game game = play(1);
+
+        assertThat(game.hits).as("play(1) must make exactly one hit, ping's serve").hasSize(1);
+        assertTakeTurns(game.hits);
+    }
+
+    @Test
+    @Order(6)
+    @DisplayName("a rally of 0 hits ends at once, and play still returns")
+    void zeroHits() throws Exception {
+        Game game = play(0);
+
+        assertThat(game.hits).as("play(0) must not hit the ball at all: ping is holding a ball already hit 0"
+                + " times, so it closes the table at once").isEmpty();
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    /** One hit as the umpire saw it. */
+    record Hit(String player, int hits, Thread thread) {
+        @Override
+        public String toString() {
+            return player + " " + hits;
+        }
+    }
+
+    /** What the umpire saw of one game, and the thread that called {@code play}. */
+    static final class Game implements PingPong.Umpire {
+        final List<Hit> hits = Collections.synchronizedList(new ArrayList<>());
+        final AtomicInteger hitting = new AtomicInteger();
+        volatile boolean overlapped;
+        volatile Thread caller;
+
+        @Override
+        public void hit(String player, Ball ball) {
+            if (hitting.incrementAndGet() > 1) {
+                overlapped = true;
+            }
+            hits.add(new Hit(player, ball.hits(), Thread.currentThread()));
+            hitting.decrementAndGet();
+        }
+
+        Map<String, Set<Thread>> threadsByPlayer() {
+            Map<String, Set<Thread>> byPlayer = new LinkedHashMap<>();
+            synchronized (hits) {
+                hits.forEach(h -> byPlayer.computeIfAbsent(h.player(), p -> new LinkedHashSet<>()).add(h.thread()));
+            }
+            return byPlayer;
+        }
+    }
+
+    /** Plays a rally of {@code hits} in a thread of the test's own, and fails in plain words if it hangs. */
+    private static Game play(int hits) throws Exception {
+        Game game = new Game();
+        Background.within(ONE_SECOND, "calls play", () -> {
+            game.caller = Thread.currentThread();
+            PingPong.play(hits, game);
+            return null;
+        }, () -> "play(" + hits + ") did not return within 1 s; " + sofar(game, hits) + ". Is a player still"
+                + " waiting for a ball that will never come? The player holding the last ball must close the table,"
+                + " the other must leave when it sees the table closed, and play must then return");
+        return game;
+    }
+
+    private static String sofar(Game game, int hits) {
+        int n = game.hits.size();
+        if (hits == 0) {
+            return "no hit was due";
+        }
+        return n == hits ? "all " + hits + " hits were made" : "the umpire saw " + n + " of " + hits + " hits";
+    }
+
+    /** Hit k (from 1) is ping's when k is odd and pong's when it is even, and reports a ball hit k times. */
+    private static void assertTakeTurns(List<Hit> hits) {
+        List<Hit> seen;
+        synchronized (hits) {
+            seen = List.copyOf(hits);
+        }
+        for (int i = 0; i < seen.size(); i++) {
+            int k = i + 1;
+            String turn = k % 2 == 1 ? "ping" : "pong";
+            Hit hit = seen.get(i);
+            assertThat(hit.player()).as("hit %d was made by %s, but ping serves and then the players take"
+                    + " turns, so hit %d is %s's. The hits: %s", k, hit.player(), k, turn, abbreviate(seen))
+                    .isEqualTo(turn);
+            assertThat(hit.hits()).as("each hit adds one to the ball: hit %d told the umpire of a ball hit %d"
+                    + " times. The hits: %s", k, hit.hits(), abbreviate(seen)).isEqualTo(k);
+        }
+    }
+
+    private static String abbreviate(List<Hit> hits) {
+        return hits.size() <= 12 ? hits.toString()
+                : hits.subList(0, 12).toString().replace("]", ", ... (" + hits.size() + " hits)]");
+    }
+}

@@ -1,0 +1,54 @@
+/*
+ * Flawed solution of exercise `find_the_bug_pool` (a half-fixed BatchPool).
+ * Mistake: the close of the results channel is moved out of the workers, but done right after starting them, without waiting for them.
+ * Verdict: the results channel was closed while jobs were still running
+ */
+package dev.gopatterns.exercises.find_the_bug_pool;
+
+import dev.gopatterns.chan.Channel;
+import dev.gopatterns.chan.UncheckedInterruptedException;
+import dev.gopatterns.sync.WaitGroup;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+public final class BatchPool {
+
+    private BatchPool() {}
+
+    /**
+     * Runs every job on {@code workers} workers and returns their results, in the order they finished.
+     * {@code work} must not return {@code null}.
+     *
+     * @throws IllegalArgumentException if {@code workers < 1}
+     */
+    public static <J, R> List<R> runAll(int workers, List<J> jobs, Function<J, R> work) throws InterruptedException {
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be >= 1, was " + workers);
+        }
+        Channel<J> queue = Channel.make(jobs.size());
+        for (J job : jobs) {
+            queue.send(job);
+        }
+        queue.close(); // fix 1: the workers' range ends once the jobs are taken
+        Channel<R> results = Channel.make(jobs.size());
+        WaitGroup wg = new WaitGroup();
+        for (int w = 0; w < workers; w++) {
+            wg.go(() -> {
+                try {
+                    for (J job : queue) {
+                        results.send(work.apply(job));
+                    }
+                } catch (InterruptedException | UncheckedInterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        results.close(); // fix 2: ...so this one close cannot cut a send short
+        List<R> out = new ArrayList<>();
+        for (R r : results) {
+            out.add(r);
+        }
+        return out;
+    }
+}
