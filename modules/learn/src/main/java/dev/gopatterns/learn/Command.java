@@ -13,6 +13,10 @@ import java.util.OptionalInt;
  * ./learn check [N] [--solution] [-v]      run the tests of exercise N, or of the first one not done
  * ./learn hint N [K]                       show hint K of exercise N, or the next one not seen yet
  * ./learn show N                           print exercise N's README
+ * ./learn map                              the course map: tiers, exercises, what each builds on
+ * ./learn reset N [--yes]                  put exercise N's stub back as shipped (asks first: without --yes it
+ *                                          only says what it would restore)
+ * ./learn solution N [--force]             print exercise N's reference solution, once it passes
  * ./learn demo [rate-limit] [--rate N ...] run a demo: a rate-limited pool against a slow service
  * ./learn help                             explain all this
  * </pre>
@@ -34,6 +38,15 @@ public sealed interface Command {
     /** {@code ./learn show N}: the exercise's README. */
     record Show(String exercise) implements Command {}
 
+    /** {@code ./learn map [--markdown]}: the course map, as text or as the Markdown of docs/course-map.md. */
+    record CourseMap(boolean markdown) implements Command {}
+
+    /** {@code ./learn reset N [--yes]}: restores the stub's files from git; without {@code yes}, says what it would do. */
+    record Reset(String exercise, boolean yes) implements Command {}
+
+    /** {@code ./learn solution N [--force]}: the reference solution, shown once the exercise passes (or forced). */
+    record Solution(String exercise, boolean force) implements Command {}
+
     /** {@code ./learn demo [rate-limit] [options]}: the rate-limited pool demo ({@link RateLimitDemo}). */
     record Demo(RateLimitDemo.Options options) implements Command {}
 
@@ -42,7 +55,7 @@ public sealed interface Command {
 
     /** Whether this command runs tests, and so needs the exercises compiled. */
     default boolean runsTests() {
-        return this instanceof ListExercises || this instanceof Check;
+        return this instanceof ListExercises || this instanceof Check || this instanceof Solution;
     }
 
     /**
@@ -53,6 +66,9 @@ public sealed interface Command {
     static Command parse(List<String> args) throws UsageException {
         boolean solution = false;
         boolean verbose = false;
+        boolean yes = false;
+        boolean force = false;
+        boolean markdown = false;
         List<String> words = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -70,6 +86,9 @@ public sealed interface Command {
             switch (arg) {
                 case "--solution", "--solutions" -> solution = true;
                 case "-v", "--verbose" -> verbose = true;
+                case "-y", "--yes" -> yes = true;
+                case "-f", "--force" -> force = true;
+                case "--markdown" -> markdown = true;
                 case "-h", "--help" -> words.addFirst("help");
                 default -> {
                     if (arg.startsWith("-")) {
@@ -105,11 +124,37 @@ public sealed interface Command {
                 }
                 yield new Show(exercise(rest.getFirst()));
             }
+            case "map" -> {
+                expectAtMost(name, rest, 0);
+                yield new CourseMap(markdown);
+            }
+            case "reset" -> {
+                if (rest.size() != 1) {
+                    throw new UsageException("reset needs one exercise, as in: ./learn reset 2 (or ./learn reset"
+                            + " generator)");
+                }
+                yield new Reset(exercise(rest.getFirst()), yes);
+            }
+            case "solution" -> {
+                if (rest.size() != 1) {
+                    throw new UsageException("solution needs one exercise, as in: ./learn solution 2");
+                }
+                yield new Solution(exercise(rest.getFirst()), force);
+            }
             case "help" -> new Help();
             default -> throw new UsageException("unknown command '" + name + "'");
         };
-        if (solution && !command.runsTests()) {
+        if (solution && !(command instanceof ListExercises || command instanceof Check)) {
             throw new UsageException("--solution only applies to list and check");
+        }
+        if (yes && !(command instanceof Reset)) {
+            throw new UsageException("--yes only applies to reset");
+        }
+        if (force && !(command instanceof Solution)) {
+            throw new UsageException("--force only applies to solution");
+        }
+        if (markdown && !(command instanceof CourseMap)) {
+            throw new UsageException("--markdown only applies to map");
         }
         if (verbose && !(command instanceof Check)) {
             throw new UsageException("--verbose only applies to check");

@@ -99,17 +99,14 @@ public record Exercise(int number, String slug, String packageName, Path directo
         return "Exercise " + number + " · " + title;
     }
 
+    /**
+     * The first heading, without an old-style {@code Exercise N — } prefix (the number is the track's, not the
+     * README's); a colon inside a title stays ("Pipeline errors: retries ...").
+     */
     static String title(String readme, String fallback) {
         for (String line : readme.lines().toList()) {
             if (line.startsWith("# ")) {
-                String heading = line.substring(2).strip();
-                for (String dash : List.of(" — ", " – ", ": ")) {
-                    int at = heading.indexOf(dash);
-                    if (at >= 0) {
-                        return heading.substring(at + dash.length()).strip();
-                    }
-                }
-                return heading;
+                return line.substring(2).strip().replaceFirst("^Exercise(\\s+\\d+)?\\s*(—|–|:)\\s*", "");
             }
         }
         return fallback;

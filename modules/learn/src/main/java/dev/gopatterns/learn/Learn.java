@@ -66,6 +66,9 @@ final class Learn {
                     : checkFirstUnsolved(c.solution(), c.verbose());
             case Command.Hint c -> hint(exercise(c.exercise()), c.hint());
             case Command.Show c -> show(exercise(c.exercise()));
+            case Command.CourseMap c -> courseMap(c.markdown());
+            case Command.Reset c -> reset(exercise(c.exercise()), c.yes());
+            case Command.Solution c -> solution(exercise(c.exercise()), c.force());
             case Command.Help c -> help();
             case Command.Demo c -> demo(c.options());
         };
@@ -139,6 +142,7 @@ final class Learn {
     // ----------------------------------------------------------------------------------------------- check
 
     private int check(Exercise e, boolean solution, boolean verbose) throws IOException {
+        reportChecked(e);
         printHeader(e, solution);
         Set<String> todosShown = new HashSet<>();
         List<TestResult> results = runner.run(e.packageName(), r -> printResult(r, e, verbose, todosShown));
@@ -157,6 +161,7 @@ final class Learn {
             if (anyDone) {
                 out.println();
             }
+            reportChecked(e);
             printHeader(e, solution);
             Set<String> todosShown = new HashSet<>();
             results.forEach(r -> printResult(r, e, verbose, todosShown));
@@ -165,6 +170,21 @@ final class Learn {
         out.println();
         out.println(style.good("All " + track.exercises().size() + " exercises are done."));
         return OK;
+    }
+
+    /**
+     * Tells ./learn watch which exercise was checked (its name, in {@code $LEARN_CURRENT_FILE}), so it knows whose
+     * files to watch; nothing without that variable.
+     */
+    private static void reportChecked(Exercise e) {
+        String file = System.getenv("LEARN_CURRENT_FILE");
+        if (file != null && !file.isBlank()) {
+            try {
+                java.nio.file.Files.writeString(Path.of(file), e.slug());
+            } catch (IOException ignored) {
+                // watch then re-checks the first exercise not done, which is this one
+            }
+        }
     }
 
     private void printHeader(Exercise e, boolean solution) {
@@ -313,6 +333,121 @@ final class Learn {
         return OK;
     }
 
+    // ----------------------------------------------------------------------------------- map, reset, solution
+
+    private int courseMap(boolean markdown) {
+        if (markdown) {
+            out.print(CourseMap.markdown(track));
+            return OK;
+        }
+        out.println(style.strong("gopatterns course map") + style.quiet("   (← what an exercise builds on;"
+                + " docs/course-map.md draws it)"));
+        out.println();
+        CourseMap.text(track, style).forEach(out::println);
+        out.println(step("next", "./learn" + style.quiet("   (where you are on it)")));
+        return OK;
+    }
+
+    /**
+     * Puts the stub's files back as the repository's last commit has them ({@code git show HEAD:path}), keeping
+     * every other exercise's work. Without {@code yes} it only lists what it would restore: the runner cannot ask
+     * through Maven, so the asking is the command line.
+     */
+    private int reset(Exercise e, boolean yes) throws IOException {
+        String dir = track.relative(e.directory());
+        List<String> shipped = git("ls-tree", "--name-only", "HEAD", dir + "/").lines()
+                .filter(f -> f.endsWith(".java")).toList();
+        if (shipped.isEmpty()) {
+            out.println("./learn: git has no stub for " + e.name() + " at HEAD (" + dir + "/): nothing to restore from.");
+            return SETUP;
+        }
+        List<String> changed = new ArrayList<>();
+        for (String file : shipped) {
+            Path path = track.root().resolve(file);
+            String original = git("show", "HEAD:" + file);
+            if (!java.nio.file.Files.isRegularFile(path) || !java.nio.file.Files.readString(path).equals(original)) {
+                changed.add(file);
+                if (yes) {
+                    java.nio.file.Files.writeString(path, original);
+                }
+            }
+        }
+        List<String> extra = new ArrayList<>();
+        for (Path source : e.sources()) {
+            String rel = track.relative(source);
+            if (!shipped.contains(rel)) {
+                extra.add(rel);
+            }
+        }
+        if (changed.isEmpty()) {
+            out.println(e.name() + ": the stub is as shipped; nothing to reset.");
+        } else if (yes) {
+            out.println(style.strong(e.name() + ": the stub is back as shipped.") + " Restored:");
+            changed.forEach(f -> out.println("  " + f));
+        } else {
+            out.println(style.strong(e.name() + ": reset would put these back as shipped, losing your changes:"));
+            changed.forEach(f -> out.println("  " + f));
+            out.println();
+            out.println(step("to do it", "./learn reset " + e.slug() + " --yes"));
+        }
+        extra.forEach(f -> out.println(style.quiet("  kept " + f + " (yours: not part of the stub)")));
+        if (yes || changed.isEmpty()) {
+            out.println(step("next", "./learn show " + e.slug()));
+        }
+        return OK;
+    }
+
+    private String git(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("git", "-C", track.root().toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
+        String stdout = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String stderr = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            if (p.waitFor() != 0) {
+                throw new IOException("git " + String.join(" ", args) + " failed: " + stderr.strip()
+                        + " (reset restores the stub from git, so it needs the repository's .git)");
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while running git");
+        }
+        return stdout;
+    }
+
+    /** The reference solution, once the learner's own passes: reading it first would spoil the exercise. */
+    private int solution(Exercise e, boolean force) throws IOException {
+        if (!force) {
+            List<TestResult> results = runner.run(e.packageName(), r -> {});
+            Status status = results.isEmpty() ? Status.FAILING : Status.of(results);
+            if (status != Status.DONE) {
+                out.println(e.name() + " is " + status.label() + ": the reference solution is shown once yours passes.");
+                out.println(step("check", "./learn check " + e.slug()));
+                out.println(step("stuck?", "./learn hint " + e.slug()));
+                out.println(step("anyway", "./learn solution " + e.slug() + " --force"
+                        + style.quiet("   (read it, close it, then write yours)")));
+                return TESTS_FAIL;
+            }
+        }
+        Path dir = track.solutionDirectory(e);
+        List<Path> files;
+        try (var list = java.nio.file.Files.list(dir)) {
+            files = list.filter(f -> f.toString().endsWith(".java")).sorted().toList();
+        }
+        out.println(style.strong(e.name() + ": the reference solution") + style.quiet("   " + track.relative(dir) + "/"));
+        for (Path f : files) {
+            out.println();
+            out.println(style.quiet("── " + track.relative(f) + " " + "─".repeat(Math.max(3, width - 4
+                    - track.relative(f).length()))));
+            out.print(java.nio.file.Files.readString(f));
+        }
+        out.println();
+        Optional<Exercise> next = track.next(e);
+        out.println(next.isPresent() ? step("next", "./learn show " + next.get().slug())
+                : step("next", "that was the last exercise. Well done."));
+        return OK;
+    }
+
     // ------------------------------------------------------------------------------------------------ demo
 
     /** The rate-limited pool demo, on the system clock; {@link #TESTS_FAIL} if it caught the pool misbehaving. */
@@ -362,8 +497,16 @@ final class Learn {
               ./learn show N           read exercise N: the task, the Go version, what the tests check
               ./learn check [N]        run exercise N's tests; without N, the first exercise not done yet
               ./learn hint N [K]       the next hint for exercise N, one at a time (or hint K again)
+              ./learn watch            check the exercise you are on each time you save it, and move on when it
+                                       passes (q or Ctrl-C quits)
+              ./learn map              the course map: the tiers, and what each exercise builds on
+              ./learn solution N       the reference solution of exercise N, once yours passes (--force: now)
+              ./learn reset N          put exercise N's stub back as shipped (says what it would restore;
+                                       --yes restores it); your other exercises are kept
               ./learn demo             a rate-limited worker pool against a slow service, watched live (~8 s)
               ./learn help             this text
+
+            N is an exercise's number or its name (./learn check 2, ./learn check generator).
 
             Options
               -v, --verbose            with check: whole failure messages and stack traces

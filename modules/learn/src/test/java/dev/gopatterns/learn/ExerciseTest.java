@@ -37,6 +37,7 @@ class ExerciseTest {
         assertThat(Exercise.title(README, "fallback")).isEqualTo("Fan-in");
         assertThat(Exercise.title("# Exercise 5: Pipelines\n", "x")).isEqualTo("Pipelines");
         assertThat(Exercise.title("# Worker pools\n", "x")).isEqualTo("Worker pools");
+        assertThat(Exercise.title("# Pipeline errors: retries\n", "x")).isEqualTo("Pipeline errors: retries");
         assertThat(Exercise.title("no heading at all\n", "ex05_pools")).isEqualTo("ex05_pools");
     }
 

@@ -38,6 +38,19 @@ class RealTrackTest {
                 .allSatisfy(t -> assertThat(t.exercises()).as("tier %s", t.id()).isNotEmpty());
     }
 
+    @Test
+    @DisplayName("docs/course-map.md shows the track as the track file has it (./learn map --markdown writes it)")
+    void courseMapIsUpToDate() throws Exception {
+        String page = Files.readString(ROOT.resolve("docs/course-map.md"));
+        int begin = page.indexOf(CourseMap.BEGIN);
+        int end = page.indexOf(CourseMap.END);
+        assertThat(begin).as("docs/course-map.md has the line %s", CourseMap.BEGIN).isNotNegative();
+        assertThat(end).as("docs/course-map.md has the line %s", CourseMap.END).isGreaterThan(begin);
+        assertThat(page.substring(begin, end + CourseMap.END.length() + 1))
+                .as("docs/course-map.md is out of date: regenerate its map with ./learn map --markdown")
+                .isEqualTo(CourseMap.markdown(Track.at(ROOT)));
+    }
+
     @TestFactory
     @DisplayName("each has what ./learn shows, its tests and its solution")
     Stream<DynamicTest> eachKeepsTheContract() throws Exception {

@@ -136,14 +136,20 @@ class PipelineTest {
 
     @Test
     void mapUnorderedSendsInCompletionOrder() throws InterruptedException {
+        // Item i returns only once item i + 1 has reached the consumer, so the last item must go out first. (Gating
+        // on the previous function's return instead raced: two workers' sends can swap after their functions end.)
+        // A stage that restored input order would wait for item 0, which waits for the rest: the hang guard.
         int n = 4;
-        List<CountDownLatch> finished = IntStream.range(0, n + 1).mapToObj(i -> new CountDownLatch(1)).toList();
-        finished.get(n).countDown();
-        List<Integer> out = Pipeline.from(range(n)).mapUnordered(n, (ctx, i) -> {
-            finished.get(i + 1).await();
-            finished.get(i).countDown();
+        List<CountDownLatch> delivered = IntStream.range(0, n + 1).mapToObj(i -> new CountDownLatch(1)).toList();
+        delivered.get(n).countDown();
+        List<Integer> out = Collections.synchronizedList(new ArrayList<>());
+        Pipeline.from(range(n)).mapUnordered(n, (ctx, i) -> {
+            delivered.get(i + 1).await();
             return i;
-        }).toList(BG);
+        }).forEach(BG, i -> {
+            out.add(i);
+            delivered.get(i).countDown();
+        });
         assertThat(out).containsExactly(3, 2, 1, 0);
     }
 
