@@ -10,7 +10,7 @@ output so far. CI runs it (.ci/run).
 """
 import os, pty, re, select, shutil, signal, subprocess, sys, tempfile, time
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", ".."))
 EX = "exercises/src/main/java/dev/gopatterns/exercises"
 SOL = "solutions/src/main/java/dev/gopatterns/exercises"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")

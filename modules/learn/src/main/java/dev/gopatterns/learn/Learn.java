@@ -40,9 +40,16 @@ final class Learn {
     private final HintProgress hints;
     private final Runner runner;
     private final int width;
+    private final boolean caching;
 
     /** @param width the terminal's width in columns; failure messages are wrapped to it */
     Learn(Track track, PrintStream out, Style style, HintProgress hints, Runner runner, int width) {
+        this(track, out, style, hints, runner, width, false);
+    }
+
+    /** @param caching whether the list may take an unchanged exercise's status from {@link ResultCache} */
+    Learn(Track track, PrintStream out, Style style, HintProgress hints, Runner runner, int width, boolean caching) {
+        this.caching = caching;
         this.track = track;
         this.out = out;
         this.style = style;
@@ -88,17 +95,18 @@ final class Learn {
             out.println(style.strong(tier.title()) + (tier.description().isEmpty() ? ""
                     : style.quiet(": " + tier.description())));
             for (Exercise e : tier.exercises()) {
-                List<TestResult> results = runner.run(e.packageName(), r -> {});
                 String row = String.format("  %2d  %-" + titleWidth + "s  ", e.number(), e.title());
-                if (results.isEmpty()) {
+                ResultCache.Entry entry = statusOf(e, solution);
+                if (entry == null) {
                     out.println(row + style.bad(Style.FAIL + " no tests found"));
                     continue;
                 }
-                Status status = Status.of(results);
+                Status status = entry.status();
                 if (status == Status.DONE) {
                     done++;
                 }
-                out.println(row + style.mark(status) + " " + status.label() + detail(e, status, results));
+                out.println(row + style.mark(status) + " " + status.label() + detail(e, entry));
+                out.flush();
                 if (next == null && status != Status.DONE) {
                     next = e;
                     nextStatus = status;
@@ -129,14 +137,37 @@ final class Learn {
                 + (total == 0 ? 0 : Math.round(100.0 * done / total)) + "%";
     }
 
-    private static String detail(Exercise e, Status status, List<TestResult> results) {
-        if (status != Status.FAILING) {
+    private static String detail(Exercise e, ResultCache.Entry entry) {
+        if (entry.status() != Status.FAILING) {
             return "";
         }
-        long passed = results.stream().filter(TestResult::passed).count();
         // A find-the-bug stub fails as shipped: say so, or "failing" reads as if the learner had broken it.
-        return " (" + passed + " of " + results.size() + " tests pass" + (e.findTheBug() ? "; find the bugs" : "")
-                + ")";
+        return " (" + entry.passed() + " of " + entry.total() + " tests pass"
+                + (e.findTheBug() ? "; find the bugs" : "") + ")";
+    }
+
+    /**
+     * The exercise's status: from the cache when nothing it depends on has changed, otherwise by running its
+     * tests (and remembering the answer); null if it has no tests.
+     */
+    private ResultCache.Entry statusOf(Exercise e, boolean solution) throws IOException {
+        ResultCache cache = caching ? new ResultCache(track.root(), solution) : null;
+        if (cache != null) {
+            Optional<ResultCache.Entry> hit = cache.get(e);
+            if (hit.isPresent()) {
+                return hit.get();
+            }
+        }
+        List<TestResult> results = runner.run(e.packageName(), r -> {});
+        remember(e, solution, results);
+        return results.isEmpty() ? null : new ResultCache.Entry(Status.of(results),
+                (int) results.stream().filter(TestResult::passed).count(), results.size());
+    }
+
+    private void remember(Exercise e, boolean solution, List<TestResult> results) {
+        if (caching) {
+            new ResultCache(track.root(), solution).put(e, results);
+        }
     }
 
     // ----------------------------------------------------------------------------------------------- check
@@ -146,13 +177,22 @@ final class Learn {
         printHeader(e, solution);
         Set<String> todosShown = new HashSet<>();
         List<TestResult> results = runner.run(e.packageName(), r -> printResult(r, e, verbose, todosShown));
+        remember(e, solution, results);
         return summarize(e, results, solution);
     }
 
     private int checkFirstUnsolved(boolean solution, boolean verbose) throws IOException {
         boolean anyDone = false;
         for (Exercise e : track.exercises()) {
+            Optional<ResultCache.Entry> cached = caching ? new ResultCache(track.root(), solution).get(e)
+                    : Optional.empty();
+            if (cached.isPresent() && cached.get().status() == Status.DONE) {
+                out.println(style.good(Style.PASS) + " " + e.name() + ": done");
+                anyDone = true;
+                continue;
+            }
             List<TestResult> results = runner.run(e.packageName(), r -> {});
+            remember(e, solution, results);
             if (!results.isEmpty() && Status.of(results) == Status.DONE) {
                 out.println(style.good(Style.PASS) + " " + e.name() + ": done");
                 anyDone = true;

@@ -31,7 +31,7 @@ public final class Main {
             Command command = Command.parse(List.of(args));
             Track track = Track.at(Track.findRoot());
             code = new Learn(track, out, Style.fromEnvironment(), HintProgress.at(track.root()), TestRunner::run,
-                    columns()).run(command);
+                    columns(), !"0".equals(System.getenv("LEARN_CACHE"))).run(command);
         } catch (UsageException e) {
             out.println("./learn: " + e.getMessage());
             out.println("Try ./learn help");
@@ -42,6 +42,7 @@ public final class Main {
         }
         out.flush();
         reportStatus(code);
+        reportLaunch();
         System.exit(code);
     }
 
@@ -52,6 +53,28 @@ public final class Main {
             return env == null || env.isBlank() ? 110 : Math.min(160, Integer.parseInt(env.strip()));
         } catch (NumberFormatException e) {
             return 110;
+        }
+    }
+
+    /**
+     * Writes how this JVM was started (its {@code java.home}, then its class path) to {@code $LEARN_LAUNCH_FILE}:
+     * while no source has changed since, ./learn starts the runner with them directly, without Maven (a check of
+     * an unchanged exercise then costs a JVM start and its tests, not a build).
+     */
+    private static void reportLaunch() {
+        String file = System.getenv("LEARN_LAUNCH_FILE");
+        if (file == null || file.isBlank()) {
+            return;
+        }
+        try {
+            Path tmp = Path.of(file + ".tmp");
+            Files.writeString(tmp, System.getProperty("java.home") + "\n" + System.getProperty("java.class.path")
+                    + "\n");
+            Files.move(tmp, Path.of(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            System.err.println("./learn: could not write the launch file " + file + " (the next command will use"
+                    + " Maven again): " + e.getMessage());
         }
     }
 
