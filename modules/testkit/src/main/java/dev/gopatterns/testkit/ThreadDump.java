@@ -32,6 +32,72 @@ record ThreadDump(String text, List<Entry> threads) {
             return false;
         }
 
+        /** Parked, waiting or blocked: the thread cannot move until something else acts. */
+        boolean asleep() {
+            return !state.equals("RUNNABLE");
+        }
+
+        /**
+         * What the thread waits on, in Go's words where there are some ({@code chan receive}, {@code select},
+         * {@code sync.WaitGroup.Wait}, ...): read from the innermost frame of this project's library, else of the JDK.
+         */
+        String waitReason() {
+            for (String f : frames) {
+                String frame = f.contains("/") ? f.substring(f.indexOf('/') + 1) : f;
+                if (!frame.startsWith("dev.gopatterns.") || frame.startsWith("dev.gopatterns.exercises.")
+                        || frame.startsWith("dev.gopatterns.testkit.")) {
+                    continue;
+                }
+                String method = frame.contains("(") ? frame.substring(0, frame.indexOf('(')) : frame;
+                String[] parts = method.split("\\.");
+                String type = parts.length >= 2 ? parts[parts.length - 2] : method;
+                String name = parts[parts.length - 1];
+                if (type.startsWith("Select")) {
+                    return "select";
+                }
+                if (name.startsWith("receive") || name.equals("range") || name.equals("forEach")) {
+                    return "chan receive (" + type + ")";
+                }
+                if (name.startsWith("send")) {
+                    return "chan send (" + type + ")";
+                }
+                return type + "." + name;
+            }
+            if (!asleep()) {
+                return "running";
+            }
+            for (String f : frames) {
+                if (f.contains("Thread.join") || f.contains("Thread.sleep") || f.contains("CountDownLatch.await")
+                        || f.contains("Object.wait") || f.contains("Future.get")) {
+                    String method = f.substring(0, f.indexOf('('));
+                    return method.substring(method.lastIndexOf('.', method.lastIndexOf('.') - 1) + 1);
+                }
+            }
+            return state.toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /**
+         * The innermost frame in {@code packageName} that is not a test class ({@code *Test}): the line of the
+         * learner's code the thread is at, as {@code PingPong.java:42 (play)}; null if none.
+         */
+        String userFrame(String packageName) {
+            for (String f : frames) {
+                String frame = f.contains("/") ? f.substring(f.indexOf('/') + 1) : f;
+                if (!frame.startsWith(packageName + ".") || !frame.contains("(")) {
+                    continue;
+                }
+                String method = frame.substring(0, frame.indexOf('('));
+                String type = method.substring(0, method.lastIndexOf('.'));
+                String simple = type.substring(type.lastIndexOf('.') + 1);
+                if (simple.replaceAll("\\$.*", "").endsWith("Test")) {
+                    continue;
+                }
+                String where = frame.substring(frame.indexOf('(') + 1, frame.lastIndexOf(')'));
+                return where + " (" + simple + "." + method.substring(method.lastIndexOf('.') + 1) + ")";
+            }
+            return null;
+        }
+
         String describe(int maxFrames) {
             StringBuilder sb = new StringBuilder();
             sb.append("  \"").append(name.isEmpty() ? "<unnamed>" : name).append("\" #").append(tid)

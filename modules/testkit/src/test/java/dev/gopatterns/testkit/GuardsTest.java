@@ -33,7 +33,18 @@ class GuardsTest {
         @Test
         @HangTimeout(seconds = 1)
         void blocksForever() throws InterruptedException {
-            new CountDownLatch(1).await();
+            HungCode.waitForever();
+        }
+    }
+
+    static class SpinningSample {
+        @Test
+        @HangTimeout(seconds = 1)
+        void spins() {
+            long end = System.nanoTime() + 2_000_000_000L;
+            while (System.nanoTime() < end) {
+                Thread.onSpinWait(); // RUNNABLE the whole time, and deaf to the interrupt
+            }
         }
     }
 
@@ -114,9 +125,21 @@ class GuardsTest {
         events.assertStatistics(s -> s.started(1).failed(1));
         assertThat(failureMessage(events))
                 .startsWith("HUNG: \"blocksForever()\" did not finish within 1 s")
+                .contains("\nall goroutines are asleep - deadlock!")
+                .containsPattern("goroutine \"test: blocksForever\\(\\)\" \\[CountDownLatch.await\\]: GuardsTest.java:\\d+"
+                        + " \\(HungCode.waitForever\\)")
                 .contains("It ended when interrupted")
                 .contains("CountDownLatch.await")
                 .contains("Full thread dump (virtual threads included)");
+    }
+
+    @Test
+    @DisplayName("a hang with a thread still running is reported as a spin, not as a deadlock")
+    void spinIsNotADeadlock() {
+        Events events = run(SpinningSample.class);
+        events.assertStatistics(s -> s.failed(1));
+        assertThat(failureMessage(events)).doesNotContain("deadlock!")
+                .contains("a thread is still running and never finished").contains("[running]");
     }
 
     @Test
@@ -153,5 +176,15 @@ class GuardsTest {
         Events events = run(FailingHelperSample.class);
         events.assertStatistics(s -> s.failed(1));
         assertThat(failureMessage(events)).contains("thread 'broken' failed").contains("boom");
+    }
+}
+
+/** Code under test that hangs: the guard's report points at its line, not at the test's. */
+final class HungCode {
+
+    private HungCode() {}
+
+    static void waitForever() throws InterruptedException {
+        new CountDownLatch(1).await();
     }
 }
