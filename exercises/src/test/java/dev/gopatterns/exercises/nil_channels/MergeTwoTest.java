@@ -47,6 +47,9 @@ class MergeTwoTest {
         CancellableContext ctx = Context.withCancel(Context.background());
         Channel<String> out = Channel.make(0);
         try (Background<Void> merge = start(ctx, filled("a1", "a2", "a3"), filled("b1", "b2", "b3"), out)) {
+            Eventually.until(() -> parked(merge) || merge.isDone(),
+                    () -> "merge to block, sending its first value to out (nobody reads it yet)");
+            rethrowIfEnded(merge);
             List<String> got = new ArrayList<>();
             for (;;) {
                 Received<String> r = receive(out, () -> {
@@ -81,13 +84,12 @@ class MergeTwoTest {
         Channel<String> b = Channel.make(0); // both open, and nobody sends
         Channel<String> out = Channel.make(0);
         try (Background<Void> merge = start(ctx, a, b, out)) {
-            Eventually.until(() -> parked(merge), () -> {
-                rethrowIfEnded(merge);
-                return "merge never blocked while both inputs were open and silent (its thread was "
-                        + merge.thread().getState() + "): it polls instead of waiting, and keeps a CPU busy. A loop"
-                        + " of tryReceive calls, or a select with a default or a short timeout, never stops; wait in"
-                        + " one blocking Select.select on both inputs and ctx.onDone()";
-            });
+            Eventually.until(() -> parked(merge) || merge.isDone(), () -> "merge never blocked while both inputs"
+                    + " were open and silent (its thread was " + merge.thread().getState() + "): it polls instead"
+                    + " of waiting, and keeps a CPU busy. A loop of tryReceive calls, or a select with a default or"
+                    + " a short timeout, never stops; wait in one blocking Select.select on both inputs and"
+                    + " ctx.onDone()");
+            returnedEarly(merge, "while both inputs were open and silent and ctx was not cancelled");
             ctx.cancel();
             awaitMerge(merge, () -> "merge did not return 1 s after ctx was cancelled while it waited for both"
                     + " inputs: " + SELECT_WITH_DONE + ", so that the end of ctx ends the wait");
@@ -149,10 +151,10 @@ class MergeTwoTest {
         Channel<String> out = Channel.make(0); // nobody reads it until ctx has ended
         try (Background<Void> merge = start(ctx, a, b, out)) {
             a.send("a1");
-            Eventually.until(() -> a.length() == 0 && parked(merge), () -> {
-                rethrowIfEnded(merge);
-                return "merge to take \"a1\" from a and block, sending it to out";
-            });
+            Eventually.until(() -> (a.length() == 0 && parked(merge)) || merge.isDone(),
+                    () -> "merge to take \"a1\" from a and block, sending it to out");
+            returnedEarly(merge, "with both inputs open, holding \"a1\" that nobody had read, before ctx was"
+                    + " cancelled");
             ctx.cancel(); // merge holds "a1", and nobody reads out
             awaitMerge(merge, () -> "merge stayed blocked sending to out after ctx was cancelled (nobody read out):"
                     + " a plain out.send(v) waits for a reader forever. Send with"
@@ -205,6 +207,15 @@ class MergeTwoTest {
             } catch (Exception e) {
                 throw new AssertionError(e);
             }
+        }
+    }
+
+    /** Fails if merge has returned (or thrown) already, while it should still be waiting: {@code when} says when. */
+    private static void returnedEarly(Background<Void> merge, String when) {
+        if (merge.isDone()) {
+            rethrowIfEnded(merge);
+            throw new AssertionFailedError("merge returned " + when + ": it must wait until both inputs are closed"
+                    + " or ctx ends");
         }
     }
 
