@@ -40,7 +40,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class LinkCheckerTest {
 
     private static final Duration ONE_SECOND = Duration.ofSeconds(1);
-    private static final String WAITS_FIRST = "it waits for the senders before it reads their results: every"
+    private static final String WAITS_FIRST = "It waits for the senders before it reads their results: every"
             + " sender is blocked sending a result nobody reads yet, so the wait never ends. A buffer only moves"
             + " the deadlock: any buffer smaller than the batch fills up. Read the results while the senders run,"
             + " and close the channel only once they have all ended (a thread that waits for them, then closes)";
