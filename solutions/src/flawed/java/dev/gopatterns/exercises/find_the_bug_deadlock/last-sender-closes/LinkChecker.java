@@ -1,0 +1,73 @@
+/*
+ * Flawed solution of exercise `find_the_bug_deadlock` (a half-fixed LinkChecker).
+ * Mistake: the caller reads while the senders run (the deadlock is gone), and the thread of the last link closes the channel after its send, "the last one is done"; but the last one started is not the last to end: a slower check ends after the close, its send fails and its result is lost (Go: if i == len(urls)-1 { close(results) } inside the goroutine).
+ * Verdict: closed before every sender had sent
+ */
+package dev.gopatterns.exercises.find_the_bug_deadlock;
+
+import dev.gopatterns.chan.Channel;
+import dev.gopatterns.chan.UncheckedInterruptedException;
+import dev.gopatterns.sync.WaitGroup;
+import java.util.List;
+
+/**
+ * Exercise `find_the_bug_deadlock`: find the bug. This batch job checks a list of links, one thread per link, and
+ * reports what each one answered. It works on the batches it was tried on; its tests fail nonetheless. Read
+ * README.md for the symptoms, then fix the code so that every rule below holds; the fix is small.
+ *
+ * <p>The rules of {@link #checkAll}:
+ * <ol>
+ *   <li>Every link is checked once, and its result reported once: {@code n} links make {@code n} reports, for
+ *       any {@code n} (ten today, thousands tomorrow).
+ *   <li>Results are reported as they come: the report of one link never waits for the check of another.
+ *   <li>{@code checkAll} returns once every result has been reported, and leaves no thread behind.
+ * </ol>
+ *
+ * <p>Go equivalent: see README.md in this directory. How to run: {@code ./learn check find_the_bug_deadlock}
+ */
+public final class LinkChecker {
+
+    /** Checks one link (in production an HTTP HEAD; in the tests a fake that can hold a check). */
+    public interface Checker {
+        /** What {@code url} answered, such as {@code "200 OK"}. May block. */
+        String check(String url) throws InterruptedException;
+    }
+
+    /** Where results go (in production a log; in the tests a fake that writes them down and can hold one). */
+    public interface Report {
+        /** Records that {@code url} answered {@code status}. Called by one thread at a time. May block. */
+        void add(String url, String status) throws InterruptedException;
+    }
+
+    /** One link's result. */
+    public record Result(String url, String status) {}
+
+    private LinkChecker() {}
+
+    /** Checks every link of {@code urls} at once, one thread each, and reports each result to {@code report}. */
+    public static void checkAll(List<String> urls, Checker checker, Report report) throws InterruptedException {
+        Channel<Result> results = Channel.make(0);
+        WaitGroup wg = new WaitGroup();
+        for (int i = 0; i < urls.size(); i++) {
+            String url = urls.get(i);
+            boolean last = i == urls.size() - 1;
+            wg.go(() -> {
+                try {
+                    results.send(new Result(url, checker.check(url)));
+                    if (last) {
+                        results.close(); // the last link is done: no more results
+                    }
+                } catch (InterruptedException | UncheckedInterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        if (urls.isEmpty()) {
+            results.close();
+        }
+        for (Result r : results) {
+            report.add(r.url(), r.status());
+        }
+        wg.await();
+    }
+}
