@@ -17,6 +17,8 @@ import java.util.OptionalInt;
  * ./learn reset N [--yes]                  put exercise N's stub back as shipped (asks first: without --yes it
  *                                          only says what it would restore)
  * ./learn solution N [--force]             print exercise N's reference solution, once it passes
+ * ./learn bench N [--full]                 exercise N's benchmark: your code against the reference, as a ratio
+ * ./learn stress N [--full]                exercise N's tests many times over, then its jcstress tests
  * ./learn demo [rate-limit] [--rate N ...] run a demo: a rate-limited pool against a slow service
  * ./learn help                             explain all this
  * </pre>
@@ -47,6 +49,20 @@ public sealed interface Command {
     /** {@code ./learn solution N [--force]}: the reference solution, shown once the exercise passes (or forced). */
     record Solution(String exercise, boolean force) implements Command {}
 
+    /**
+     * {@code ./learn bench N [--full] [--solution]}: the exercise's JMH benchmarks on the learner's code and on the
+     * reference solution, and the ratio; short JMH settings unless {@code full} (then the benchmark's own).
+     * With {@code solution} the reference is measured twice (a smoke run of the benchmark itself).
+     */
+    record Bench(String exercise, boolean full, boolean solution) implements Command {}
+
+    /**
+     * {@code ./learn stress N [--full] [--solution]}: the exercise's tests many times over, then its jcstress tests,
+     * on the learner's code (or the reference's, with {@code solution}); more rounds and jcstress's quick mode with
+     * {@code full}.
+     */
+    record Stress(String exercise, boolean full, boolean solution) implements Command {}
+
     /** {@code ./learn demo [rate-limit] [options]}: the rate-limited pool demo ({@link RateLimitDemo}). */
     record Demo(RateLimitDemo.Options options) implements Command {}
 
@@ -55,7 +71,8 @@ public sealed interface Command {
 
     /** Whether this command runs tests, and so needs the exercises compiled. */
     default boolean runsTests() {
-        return this instanceof ListExercises || this instanceof Check || this instanceof Solution;
+        return this instanceof ListExercises || this instanceof Check || this instanceof Solution
+                || this instanceof Bench || this instanceof Stress;
     }
 
     /**
@@ -69,6 +86,7 @@ public sealed interface Command {
         boolean yes = false;
         boolean force = false;
         boolean markdown = false;
+        boolean full = false;
         List<String> words = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -89,6 +107,7 @@ public sealed interface Command {
                 case "-y", "--yes" -> yes = true;
                 case "-f", "--force" -> force = true;
                 case "--markdown" -> markdown = true;
+                case "--full" -> full = true;
                 case "-h", "--help" -> words.addFirst("help");
                 default -> {
                     if (arg.startsWith("-")) {
@@ -141,11 +160,22 @@ public sealed interface Command {
                 }
                 yield new Solution(exercise(rest.getFirst()), force);
             }
+            case "bench", "stress" -> {
+                if (rest.size() != 1) {
+                    throw new UsageException(name + " needs one exercise, as in: ./learn " + name + " merge");
+                }
+                yield name.equals("bench") ? new Bench(exercise(rest.getFirst()), full, solution)
+                        : new Stress(exercise(rest.getFirst()), full, solution);
+            }
             case "help" -> new Help();
             default -> throw new UsageException("unknown command '" + name + "'");
         };
-        if (solution && !(command instanceof ListExercises || command instanceof Check)) {
-            throw new UsageException("--solution only applies to list and check");
+        if (solution && !(command instanceof ListExercises || command instanceof Check || command instanceof Bench
+                || command instanceof Stress)) {
+            throw new UsageException("--solution only applies to list, check, bench and stress");
+        }
+        if (full && !(command instanceof Bench || command instanceof Stress)) {
+            throw new UsageException("--full only applies to bench and stress");
         }
         if (yes && !(command instanceof Reset)) {
             throw new UsageException("--yes only applies to reset");

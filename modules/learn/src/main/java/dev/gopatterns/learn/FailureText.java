@@ -31,6 +31,9 @@ final class FailureText {
         if (failure == null) {
             return List.of("failed without saying why");
         }
+        if (failure instanceof ExerciseBuild.CompileFailure) {
+            return failure.getMessage().lines().toList(); // javac's errors, all of them, and no stack trace
+        }
         if (verbose) {
             StringWriter trace = new StringWriter();
             failure.printStackTrace(new PrintWriter(trace));

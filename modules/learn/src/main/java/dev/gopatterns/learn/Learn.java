@@ -76,6 +76,10 @@ final class Learn {
             case Command.CourseMap c -> courseMap(c.markdown());
             case Command.Reset c -> reset(exercise(c.exercise()), c.yes());
             case Command.Solution c -> solution(exercise(c.exercise()), c.force());
+            case Command.Bench c -> new Workbench(track, out, style, runner)
+                    .bench(exercise(c.exercise()), c.full(), c.solution());
+            case Command.Stress c -> new Workbench(track, out, style, runner)
+                    .stress(exercise(c.exercise()), c.full(), c.solution());
             case Command.Help c -> help();
             case Command.Demo c -> demo(c.options());
         };
@@ -275,6 +279,13 @@ final class Learn {
             out.println("The tests are compiled from exercises/src/test/java/" + e.packageName().replace('.', '/')
                     + "/; if that directory is empty, the exercise is incomplete.");
             return SETUP;
+        }
+        if (results.size() == 1 && results.getFirst().failure() instanceof ExerciseBuild.CompileFailure) {
+            out.println(style.bad(Style.FAIL + " " + e.name() + " does not compile, so none of its tests ran."
+                    + " The other exercises are not affected."));
+            printSources(e, "edit");
+            out.println(step("check", "./learn check " + e.number()));
+            return TESTS_FAIL;
         }
         long failed = results.stream().filter(TestResult::failed).count();
         Status status = Status.of(results);
@@ -543,6 +554,10 @@ final class Learn {
               ./learn solution N       the reference solution of exercise N, once yours passes (--force: now)
               ./learn reset N          put exercise N's stub back as shipped (says what it would restore;
                                        --yes restores it); your other exercises are kept
+              ./learn bench N          exercise N's JMH benchmark on your code and on the reference solution,
+                                       and how fast yours is beside it (short settings; --full: the real ones)
+              ./learn stress N         exercise N's tests many times over, then its jcstress tests, on your
+                                       code (--full: more rounds, jcstress's quick mode)
               ./learn demo             a rate-limited worker pool against a slow service, watched live (~8 s)
               ./learn help             this text
 
@@ -550,7 +565,8 @@ final class Learn {
 
             Options
               -v, --verbose            with check: whole failure messages and stack traces
-              --solution               with list or check: run the same tests against the reference solutions
+              --solution               with list, check, bench or stress: the reference solutions instead
+              --full                   with bench or stress: the long, thorough settings
 
             Demo options (./learn demo [rate-limit] [options]; --name=value works too)
               --rate N                 the limit, jobs started per second (20)
@@ -567,7 +583,8 @@ final class Learn {
             How it works
               Each exercise is a Java package under exercises/src/main/java/dev/gopatterns/exercises/: a stub whose
               methods throw UnsupportedOperationException("TODO: ..."), and a README. Replace the TODOs, then run
-              ./learn check N until every test passes. The reference solutions in solutions/ have the same class
+              ./learn check N until every test passes. Each exercise is compiled on its own (into .learn/classes),
+              so one that does not compile does not stop the others. The reference solutions in solutions/ have the same class
               names and pass the same tests: look at them when you are done, or truly stuck.
               Hints you have seen are remembered in .learn/ (delete it to start over).
               The build needs a JDK 25 installed (it finds it by itself; the default java may be older).""";

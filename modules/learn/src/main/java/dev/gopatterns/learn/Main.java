@@ -30,7 +30,8 @@ public final class Main {
         try {
             Command command = Command.parse(List.of(args));
             Track track = Track.at(Track.findRoot());
-            code = new Learn(track, out, Style.fromEnvironment(), HintProgress.at(track.root()), TestRunner::run,
+            ExerciseBuild build = new ExerciseBuild(track, solution(command));
+            code = new Learn(track, out, Style.fromEnvironment(), HintProgress.at(track.root()), build::run,
                     columns(), !"0".equals(System.getenv("LEARN_CACHE"))).run(command);
         } catch (UsageException e) {
             out.println("./learn: " + e.getMessage());
@@ -44,6 +45,17 @@ public final class Main {
         reportStatus(code);
         reportLaunch();
         System.exit(code);
+    }
+
+    /** Whether the command runs the reference solutions' tests rather than the learner's. */
+    private static boolean solution(Command command) {
+        return switch (command) {
+            case Command.ListExercises c -> c.solution();
+            case Command.Check c -> c.solution();
+            case Command.Bench c -> c.solution();
+            case Command.Stress c -> c.solution();
+            default -> false;
+        };
     }
 
     /** The terminal's width, passed by ./learn as {@code $LEARN_COLUMNS}; 110 if unknown. */

@@ -23,9 +23,9 @@ final class ResultCache {
     /** What the list shows for an exercise. */
     record Entry(Status status, int passed, int total) {}
 
-    private static final Path EXERCISES_MAIN = Path.of("exercises/src/main/java/dev/gopatterns/exercises");
-    private static final Path EXERCISES_TEST = Path.of("exercises/src/test/java/dev/gopatterns/exercises");
-    private static final Path SOLUTIONS_MAIN = Path.of("solutions/src/main/java/dev/gopatterns/exercises");
+    static final Path EXERCISES_MAIN = Path.of("exercises/src/main/java/dev/gopatterns/exercises");
+    static final Path EXERCISES_TEST = Path.of("exercises/src/test/java/dev/gopatterns/exercises");
+    static final Path SOLUTIONS_MAIN = Path.of("solutions/src/main/java/dev/gopatterns/exercises");
 
     private final Path root;
     private final Path dir;

@@ -1,13 +1,17 @@
 package dev.gopatterns.learn;
 
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClasspathRoots;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage;
+import static org.junit.platform.engine.discovery.PackageNameFilter.includePackageNames;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.support.descriptor.MethodSource;
@@ -42,6 +46,28 @@ public final class TestRunner {
         Collector collector = new Collector(onResult);
         LauncherFactory.create().execute(request, collector);
         return collector.results;
+    }
+
+    /**
+     * Runs every test class found under the class directory {@code classes} in {@code packageName} and its
+     * subpackages, loaded by {@code loader} (which is also the tests' context class loader while they run).
+     */
+    public static List<TestResult> run(Path classes, String packageName, ClassLoader loader,
+            Consumer<? super TestResult> onResult) {
+        Thread me = Thread.currentThread();
+        ClassLoader previous = me.getContextClassLoader();
+        me.setContextClassLoader(loader);
+        try {
+            LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
+                    .selectors(selectClasspathRoots(Set.of(classes)))
+                    .filters(includePackageNames(packageName))
+                    .build();
+            Collector collector = new Collector(onResult);
+            LauncherFactory.create().execute(request, collector);
+            return collector.results;
+        } finally {
+            me.setContextClassLoader(previous);
+        }
     }
 
     /** Turns the launcher's events into {@link TestResult}s. */

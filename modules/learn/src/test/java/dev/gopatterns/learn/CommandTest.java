@@ -51,6 +51,16 @@ class CommandTest {
     }
 
     @Test
+    @DisplayName("bench and stress take one exercise, --full and --solution")
+    void benchAndStress() throws Exception {
+        assertThat(parse("bench merge")).isEqualTo(new Command.Bench("merge", false, false));
+        assertThat(parse("bench 2 --full --solution")).isEqualTo(new Command.Bench("2", true, true));
+        assertThat(parse("stress find-the-bug-race")).isEqualTo(new Command.Stress("find_the_bug_race", false, false));
+        assertThat(parse("stress 3 --full")).isEqualTo(new Command.Stress("3", true, false));
+        assertThat(parse("bench 1").runsTests()).isTrue();
+    }
+
+    @Test
     @DisplayName("hint takes an exercise number and an optional hint number")
     void hint() throws Exception {
         assertThat(parse("hint 2")).isEqualTo(new Command.Hint("2", OptionalInt.empty()));
@@ -116,7 +126,10 @@ class CommandTest {
             "hint 1 x         | 'x' is not a hint number",
             "show             | show needs one exercise number",
             "show 1 2         | show needs one exercise number",
-            "hint 1 --solution| --solution only applies to list and check",
+            "hint 1 --solution| --solution only applies to list, check, bench and stress",
+            "check 1 --full   | --full only applies to bench and stress",
+            "bench            | bench needs one exercise",
+            "stress 1 2       | stress needs one exercise",
             "list -v          | --verbose only applies to check",
             "check 99999      | '99999' is not an exercise number",
             "demo fast        | unknown demo 'fast'; the demos are: rate-limit",
