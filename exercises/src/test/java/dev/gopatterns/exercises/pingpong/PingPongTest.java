@@ -208,6 +208,56 @@ class PingPongTest {
         }
     }
 
+    @Test
+    @Order(9)
+    @DisplayName("play waits for both players' threads, also for a player whose thread starts late")
+    void waitsForALatePlayer() throws Exception {
+        // The test's thread factory holds each player's thread before it starts its work, and lets the threads
+        // go one at a time, in both orders. A rally of 0 hits: ping closes the table at once and leaves. When
+        // ping is let go first, pong has not even started; play must still wait for it.
+        for (int first = 0; first < 2; first++) {
+            HeldThreads players = new HeldThreads();
+            Game game = new Game();
+            try (LearnerCall<Void> call = LearnerCall.<Void>start("calls play", () -> {
+                PingPong.play(0, game, players);
+                return null;
+            }).releaseWith(players::releaseAll)) {
+              try {
+                Await.until("play to make both players' threads with the ThreadFactory it is given"
+                        + " (players.newThread(...), or Executors.newThreadPerTaskExecutor(players))",
+                        () -> players.made.size() >= 2 || call.isDone());
+                if (call.isDone()) {
+                    call.await(ONE_SECOND, () -> "unreachable: it is done"); // rethrows what it threw
+                    fail("play(0) returned before it had made two player threads with the ThreadFactory it is"
+                            + " given: make each player's thread with it, and wait for both");
+                }
+                Thread early = players.made.get(first);
+                Thread late = players.made.get(1 - first);
+                players.release(early);
+                Await.until("the first player let go to leave (ping, holding a ball hit 0 times) or to wait for"
+                        + " the ball (pong)", () -> early.getState() == Thread.State.TERMINATED
+                        || (players.working(early) && early.getState() == Thread.State.WAITING));
+                if (early.getState() == Thread.State.TERMINATED) {
+                    // ping has left; pong has not started. A play that waits for both cannot return now.
+                    long deadline = System.nanoTime() + ONE_SECOND.toNanos();
+                    while (!call.isDone() && System.nanoTime() - deadline < 0) {
+                        Thread.yield(); // a bounded look: a play that waits for ping alone returns at once
+                    }
+                    assertThat(call.isDone()).as("play returned while pong's thread had not ended (it had not even"
+                            + " started: its start was held back by the test). play must wait until both players'"
+                            + " threads have ended, not only ping's (close the executor that started them, or"
+                            + " join both threads)").isFalse();
+                }
+                players.release(late);
+                call.await(ONE_SECOND, () -> "play(0) did not return within 1 s of both players being let go");
+                assertThat(game.hits).as("play(0) must not hit the ball").isEmpty();
+              } finally {
+                players.releaseAll(); // never leave a held thread behind
+              }
+            }
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
 
     /** One hit as the umpire saw it. */
@@ -254,6 +304,44 @@ class PingPongTest {
                 + " waiting for a ball that will never come? The player holding the last ball must close the table,"
                 + " the other must leave when it sees the table closed, and play must then return");
         return game;
+    }
+
+    /** A thread factory that holds each thread it makes before its task, until the test lets it go. */
+    static final class HeldThreads implements java.util.concurrent.ThreadFactory {
+        final List<Thread> made = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final Map<Thread, java.util.concurrent.CountDownLatch> gates =
+                new java.util.concurrent.ConcurrentHashMap<>();
+        private final Set<Thread> working = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        @Override
+        public Thread newThread(Runnable task) {
+            java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+            Thread t = Thread.ofPlatform().daemon(true).name("player-" + (made.size() + 1)).unstarted(() -> {
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // the task will see it
+                }
+                working.add(Thread.currentThread());
+                task.run();
+            });
+            gates.put(t, gate);
+            made.add(t);
+            return t;
+        }
+
+        void release(Thread t) {
+            gates.get(t).countDown();
+        }
+
+        void releaseAll() {
+            gates.values().forEach(java.util.concurrent.CountDownLatch::countDown);
+        }
+
+        /** Whether {@code t} has been let go and is running its task. */
+        boolean working(Thread t) {
+            return working.contains(t);
+        }
     }
 
     /** Whether {@code thread} is inside a channel's send (its stack shows a send of the chan package). */
