@@ -1,6 +1,7 @@
 package dev.gopatterns.exercises.pingpong;
 
 import dev.gopatterns.chan.Channel;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * Exercise `pingpong`: ping-pong over an unbuffered channel.
@@ -43,8 +44,18 @@ public final class PingPong {
      * @throws InterruptedException if the calling thread is interrupted while it waits for the players
      */
     public static void play(int hits, Umpire umpire) throws InterruptedException {
+        play(hits, umpire, Thread.ofVirtual().factory());
+    }
+
+    /**
+     * {@link #play(int, Umpire)}, with each player's thread made by {@code players} (the tests pass a factory that
+     * lets them decide when each thread starts).
+     *
+     * @throws InterruptedException if the calling thread is interrupted while it waits for the players
+     */
+    public static void play(int hits, Umpire umpire, ThreadFactory players) throws InterruptedException {
         throw new UnsupportedOperationException(
-                "TODO: make the table, start ping and pong in their own threads, wait for both");
+                "TODO: make the table, start ping and pong in threads made by players, wait for both");
     }
 
     /**

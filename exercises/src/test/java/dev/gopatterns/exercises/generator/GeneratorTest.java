@@ -1,17 +1,22 @@
 package dev.gopatterns.exercises.generator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 import dev.gopatterns.chan.Channel;
 import dev.gopatterns.chan.ReceiveChannel;
 import dev.gopatterns.chan.Received;
 import dev.gopatterns.chan.SendChannel;
+import dev.gopatterns.clock.Clock;
 import dev.gopatterns.exercises.Background;
+import dev.gopatterns.testkit.Await;
 import dev.gopatterns.testkit.HangTimeout;
 import dev.gopatterns.testkit.TestThreads;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Supplier;
@@ -34,6 +39,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 class GeneratorTest {
 
     private static final Duration ONE_SECOND = Duration.ofSeconds(1);
+    /** How long collect is given to block: a blocking receive parks within microseconds. */
+    private static final Duration TWO_SECONDS = Duration.ofSeconds(2);
 
     // -------------------------------------------------------------------------------------------- the consumer
 
@@ -90,10 +97,40 @@ class GeneratorTest {
         assertThat(got).as("a closed, empty channel has nothing to give").isEmpty();
     }
 
+    @Test
+    @Order(4)
+    @DisplayName("collect waits for the next value blocked in a receive: it does not spin or poll")
+    void collectBlocksWhileItWaits() throws Exception {
+        Channel<String> ch = Channel.unbuffered();
+        try (LearnerCall<List<String>> collect = LearnerCall.<List<String>>start("calls collect",
+                () -> Generator.collect(ch)).releaseWith(ch::close)) {
+            LearnerCall.Waiting w = collect.awaitParked(TWO_SECONDS, () -> true);
+            switch (w.seen()) {
+                case PARKED, PARKED_ELSEWHERE -> { }
+                case DONE -> fail("collect returned " + collect.await(ONE_SECOND, () -> "unreachable: it is done")
+                        + " before anything was sent or the channel closed: the range ends only at the close");
+                case SPINNING -> fail("collect spins instead of blocking: while no value came, its thread kept"
+                        + " running for " + TWO_SECONDS.toSeconds() + " s (" + w.cpuMillis() + " ms of CPU). A loop"
+                        + " over tryReceive burns a processor; range over the channel (for (T v : in)): each step is"
+                        + " a receive, which parks the thread until a value or the close comes");
+                case POLLING -> fail("collect polls instead of blocking: while no value came, its thread kept"
+                        + " waking up from short timed waits for " + TWO_SECONDS.toSeconds() + " s (a sleep between"
+                        + " tryReceive calls). A value waits for the next nap, and the thread never rests; range over"
+                        + " the channel (for (T v : in)): its receive parks until a value or the close comes");
+            }
+
+            boolean taken = ch.send("late", ONE_SECOND, Clock.system());
+            assertThat(taken).as("collect was waiting, but did not take the value sent to it").isTrue();
+            ch.close();
+            assertThat(collect.await(ONE_SECOND, () -> "collect did not return within 1 s of the close"))
+                    .as("collect must return the value that came after it started waiting").containsExactly("late");
+        }
+    }
+
     // ------------------------------------------------------------------------------------------- the generator
 
     @Test
-    @Order(4)
+    @Order(5)
     @DisplayName("generate returns at once, before anyone receives")
     void generateReturnsAtOnce() throws Exception {
         try (Threads threads = new Threads()) {
@@ -104,7 +141,7 @@ class GeneratorTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     @DisplayName("the consumer receives every value, in order")
     void everyValueInOrder() throws Exception {
         try (Threads threads = new Threads()) {
@@ -120,7 +157,7 @@ class GeneratorTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     @DisplayName("the generator closes its channel after the last value")
     void closesAfterTheLastValue() throws Exception {
         try (Threads threads = new Threads()) {
@@ -142,7 +179,7 @@ class GeneratorTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     @DisplayName("the generator sends from one thread of its own, which ends after closing the channel")
     void theGeneratorThreadEnds() throws Exception {
         try (Threads threads = new Threads()) {
@@ -161,7 +198,7 @@ class GeneratorTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     @DisplayName("generate returns only the receiving end, so its callers cannot send or close")
     void returnsTheReceivingEndOnly() throws Exception {
         try (Threads threads = new Threads()) {
@@ -174,7 +211,7 @@ class GeneratorTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     @DisplayName("the channel is unbuffered, so the generator runs in step with its consumer")
     void unbuffered() throws Exception {
         try (Threads threads = new Threads()) {
@@ -186,7 +223,7 @@ class GeneratorTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     @DisplayName("with no values, the channel is closed at once and ranging over it collects nothing")
     void emptyRange() throws Exception {
         try (Threads threads = new Threads()) {
@@ -200,6 +237,38 @@ class GeneratorTest {
         }
     }
 
+    @Test
+    @Order(12)
+    @DisplayName("a generator interrupted in the middle still closes its channel, and keeps its interrupt flag")
+    void interruptedGeneratorStillCloses() throws Exception {
+        try (Threads threads = new Threads()) {
+            ReceiveChannel<Integer> in = generate(List.of(1, 2, 3), threads);
+            Received<Integer> first = withinASecond(in::receiveOrClosed, () -> "value 1 of 3 never came: the"
+                    + " generator must send every value it was given");
+            assertThat(first).as("the first value").isEqualTo(new Received.Value<>(1));
+            assertThat(threads.made).as("generate must start exactly one thread, and make it with the"
+                    + " ThreadFactory it is given (threads.newThread(...), then start())").hasSize(1);
+            Thread generator = threads.made.getFirst();
+            Await.blocked(generator); // waiting for a receiver to take value 2, which nobody will
+
+            generator.interrupt();
+
+            List<Integer> rest = withinASecond(() -> Generator.collect(in), () -> "the generator must close its"
+                    + " channel also when its thread is interrupted: the consumer was still waiting 1 s after the"
+                    + " generator was interrupted. Close it in a finally (Go's defer close(out)), which runs however"
+                    + " the sending ends");
+            assertThat(rest).as("an interrupted generator stops sending: nothing was taken after value 1")
+                    .isEmpty();
+            generator.join(ONE_SECOND);
+            assertThat(generator.isAlive()).as("the generator's thread was still running 1 s after it was"
+                    + " interrupted and closed its channel: it must stop sending and end").isFalse();
+            assertThat(threads.endedInterrupted.get(generator)).as("the generator's thread ended with its interrupt"
+                    + " flag cleared: it caught the InterruptedException and dropped it. Restore it"
+                    + " (Thread.currentThread().interrupt()) before the thread ends, so whoever owns the thread can"
+                    + " see that it was asked to stop").isEqualTo(Boolean.TRUE);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
 
     /**
@@ -208,10 +277,18 @@ class GeneratorTest {
      */
     static final class Threads implements ThreadFactory, AutoCloseable {
         final List<Thread> made = new CopyOnWriteArrayList<>();
+        /** For each thread that ended: whether its interrupt flag was set when the generator's task returned. */
+        final Map<Thread, Boolean> endedInterrupted = new ConcurrentHashMap<>();
 
         @Override
         public Thread newThread(Runnable task) {
-            Thread t = Thread.ofVirtual().name("generator").unstarted(task);
+            Thread t = Thread.ofVirtual().name("generator").unstarted(() -> {
+                try {
+                    task.run();
+                } finally {
+                    endedInterrupted.put(Thread.currentThread(), Thread.currentThread().isInterrupted());
+                }
+            });
             made.add(t);
             return t;
         }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * Exercise `pingpong`, reference solution: ping-pong over an unbuffered channel.
@@ -44,13 +45,23 @@ public final class PingPong {
      * @throws InterruptedException if the calling thread is interrupted while it waits for the players
      */
     public static void play(int hits, Umpire umpire) throws InterruptedException {
+        play(hits, umpire, Thread.ofVirtual().factory());
+    }
+
+    /**
+     * {@link #play(int, Umpire)}, with each player's thread made by {@code players} (the tests pass a factory that
+     * lets them decide when each thread starts).
+     *
+     * @throws InterruptedException if the calling thread is interrupted while it waits for the players
+     */
+    public static void play(int hits, Umpire umpire, ThreadFactory players) throws InterruptedException {
         Channel<Ball> table = Channel.unbuffered();
         Future<Integer> ping;
         Future<Integer> pong;
         // close() at the end of the try waits until every task has finished: the Java for Go's wg.Wait().
-        try (ExecutorService players = Executors.newVirtualThreadPerTaskExecutor()) {
-            ping = players.submit(() -> player("ping", true, hits, table, umpire));
-            pong = players.submit(() -> player("pong", false, hits, table, umpire));
+        try (ExecutorService rally = Executors.newThreadPerTaskExecutor(players)) {
+            ping = rally.submit(() -> player("ping", true, hits, table, umpire));
+            pong = rally.submit(() -> player("pong", false, hits, table, umpire));
         }
         // A player's exception would otherwise stay inside its Future, unseen.
         for (Future<Integer> player : List.of(ping, pong)) {
