@@ -62,8 +62,8 @@ class CoalescingLookupTest {
                 awaitFetching(backend, "a", a);
                 String b = Background.within(ONE_SECOND, "get(b)", () -> lookup.get("b"),
                         () -> "get(\"b\") did not return within 1 s while the fetch of 'a' was held: a call for another"
-                                + " key must not wait. Is the whole get (or the whole fetch) under one lock? SingleFlight"
-                                + " keeps one flight per key, and runs the fetch outside its lock");
+                                + " key must not wait. Is the whole get (or the whole fetch) under one lock?"
+                                + " SingleFlight keeps one flight per key, and runs the fetch outside its lock");
                 assertThat(b).isEqualTo("b#1");
                 backend.release("a");
                 assertThat(a.await(ONE_SECOND, () -> "get(\"a\") did not return within 1 s of its fetch being"

@@ -236,13 +236,14 @@ class ParallelLoaderTest {
         try (EagerStarter starter = new EagerStarter()) {
             ParallelLoader loader = new ParallelLoader(source, starter);
             for (String call : List.of("the first", "a later")) {
-                Throwable thrown = catchThrowable(loader::config);
+                Config[] returned = new Config[1];
+                Throwable thrown = catchThrowable(() -> returned[0] = loader.config());
                 if (thrown != down) {
                     throw new AssertionError(call + " config() after the config read threw " + down + " "
-                            + (thrown == null ? "returned normally" : "threw " + thrown) + ": every caller must see"
-                            + " the config load's failure, the same exception. A Once that stores the config in a"
-                            + " field remembers only that it ran, not what happened; OnceValue remembers the failure"
-                            + " too", thrown);
+                            + (thrown == null ? "returned " + returned[0] : "threw " + thrown)
+                            + ": every caller must see the config load's failure, the same exception. A Once that"
+                            + " stores the config in a field remembers only that it ran, not what happened; OnceValue"
+                            + " remembers the failure too", thrown);
                 }
             }
             assertThat(source.configCalls()).as("the config read ran %d times: it runs once, and its failure is"

@@ -14,7 +14,10 @@ import java.util.concurrent.ExecutionException;
 
 public final class CoalescingLookup {
 
-    /** The slow source of the values (in production a database or a service; in the tests a fake that can hold a fetch). */
+    /**
+     * The slow source of the values (in production a database or a service; in the tests a fake that can hold a
+     * fetch).
+     */
     public interface Backend {
         /** Fetches the value of {@code key}. May block, may fail. */
         String fetch(String key) throws IOException, InterruptedException;

@@ -18,7 +18,10 @@ public final class ParallelLoader {
 
     /** Where the items and the configuration come from (in the tests, a fake that can hold or fail a call). */
     public interface Source {
-        /** Reads the configuration: slow, so the loader reads it once, when first needed. May throw an unchecked exception. */
+        /**
+         * Reads the configuration: slow, so the loader reads it once, when first needed. May throw an unchecked
+         * exception.
+         */
         Config config();
 
         /** Loads one item with the configuration. May block, may fail. */
@@ -40,7 +43,10 @@ public final class ParallelLoader {
         this.config = source.config(); // read it once, up front
     }
 
-    /** The configuration, read from the source by the first call only; every call returns it (or throws what it threw). */
+    /**
+     * The configuration, read from the source by the first call only; every call returns it (or throws what it
+     * threw).
+     */
     public Config config() {
         return config;
     }
