@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.gopatterns.chan.Channel;
+import dev.gopatterns.chan.ReceiveChannel;
 import dev.gopatterns.chan.Select;
 import dev.gopatterns.context.CancellableContext;
 import dev.gopatterns.context.Context;
@@ -20,7 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
@@ -233,6 +236,48 @@ class SearchTest {
 
     @Test
     @Order(9)
+    @DisplayName("the search waits for every backend it started, also for backends that take a while to stop once"
+            + " their context has ended")
+    void waitsForBackendsSlowToStop() throws Exception {
+        try (Fixture f = new Fixture()) {
+            Replica first = f.lingers("slow-1");
+            f.answers("fast", "results for gopher");
+            Replica last = f.lingers("slow-2");
+            try (Background<String> call = f.startSearch()) {
+                Eventually.until(() -> (first.sawCancel && last.sawCancel) || call.isDone(), () -> "backends"
+                        + " 'slow-1' and 'slow-2' to see their context end, once backend 'fast' had answered. The"
+                        + " search must cancel the context it gave the backends as soon as it has an answer");
+                if (call.isDone()) {
+                    call.await(ONE_SECOND, () -> "unreachable: the call is done"); // what it threw, a TODO too
+                }
+                // Both have seen the cancel, and neither returns until the test says. A search that waits for them
+                // is now parked; one that does not has returned, or soon will.
+                f.awaitReturnedOrWaiting(call);
+                first.tell();
+                Await.until("backend 'slow-1' to return once told", () -> first.returned);
+                f.awaitReturnedOrWaiting(call);
+                last.tell();
+
+                String got = call.await(ONE_SECOND, () -> "search did not return within 1 s of its last backend"
+                        + " returning. " + Fixture.STILL_WAITING);
+                assertThat(got).as("the answer of the one backend that answered").isEqualTo("results for gopher");
+            }
+            List<String> running = f.runningWhenSearchReturned;
+            if (running.containsAll(List.of("slow-1", "slow-2"))) {
+                fail("search returned while backends 'slow-1' and 'slow-2' were still stopping: they had seen"
+                        + " their context end, and had not returned yet. Cancelling does not wait for the work to"
+                        + " stop (Go: \"A CancelFunc does not wait for the work to stop\"): after the cancel, wait"
+                        + " until every backend call has returned (close the executor that runs them, or join every"
+                        + " thread you started), so that nothing the search started outlives it");
+            }
+            assertThat(running).as("search returned once backend 'slow-1' had stopped, while %s was still"
+                    + " running: wait for every backend's call, not only one (close the executor that runs them, or"
+                    + " join every thread you started)", running).isEmpty();
+        }
+    }
+
+    @Test
+    @Order(10)
     @DisplayName("interrupting the caller stops the search: it throws InterruptedException and every backend sees"
             + " its context end")
     void interrupted() throws Exception {
@@ -278,12 +323,13 @@ class SearchTest {
 
     /** A backend the test controls, which writes down how it was called and how its call ended. */
     static final class Replica implements Search.Backend {
-        enum Kind { SLOW, ANSWERS, ANSWERS_WHEN_TOLD, FAILS }
+        enum Kind { SLOW, ANSWERS, ANSWERS_WHEN_TOLD, FAILS, LINGERS }
 
         final String name;
         final Kind kind;
         final String answer;
         final Channel<Void> go = Channel.unbuffered(); // closed by tell()
+        private final AtomicBoolean told = new AtomicBoolean();
         final AtomicInteger calls = new AtomicInteger();
         volatile Context ctx;
         volatile String query;
@@ -291,6 +337,8 @@ class SearchTest {
         /** Why its context had ended when the call returned, if it had. */
         volatile Optional<ContextException> errAtReturn = Optional.empty();
         volatile boolean returned;
+        /** A {@code LINGERS} backend has seen its context end. */
+        volatile boolean sawCancel;
 
         Replica(String name, Kind kind, String answer) {
             this.name = name;
@@ -319,6 +367,14 @@ class SearchTest {
                         }
                         yield answer;
                     }
+                    case LINGERS -> {
+                        // Like a backend that must close a connection before it returns: it stops when its context
+                        // ends, but returns only when the test says, interrupted or not.
+                        awaitUninterruptibly(ctx.done());
+                        sawCancel = true;
+                        awaitUninterruptibly(go);
+                        throw ctx.err().orElseThrow();
+                    }
                 };
             } finally {
                 errAtReturn = ctx.err();
@@ -326,9 +382,30 @@ class SearchTest {
             }
         }
 
-        /** Lets an {@code ANSWERS_WHEN_TOLD} backend answer. */
+        /** Lets an {@code ANSWERS_WHEN_TOLD} backend answer, or a {@code LINGERS} one return. */
         void tell() {
-            go.close();
+            if (told.compareAndSet(false, true)) {
+                go.close();
+            }
+        }
+
+        /** Waits until {@code ch} is closed, whatever interrupts come meanwhile; the flag is set again after. */
+        private static void awaitUninterruptibly(ReceiveChannel<?> ch) {
+            boolean interrupted = false;
+            try {
+                for (;;) {
+                    try {
+                        ch.receiveOrClosed();
+                        return;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 
@@ -344,6 +421,10 @@ class SearchTest {
         final FakeClock clock = new FakeClock();
         final CancellableContext parent = Context.withCancel(Context.background(clock));
         final List<Replica> replicas = new ArrayList<>();
+        /**
+         * The backends whose call had not returned when the search did, begun or not (set by {@link #startSearch}).
+         */
+        volatile List<String> runningWhenSearchReturned = List.of();
 
         Replica slow(String name) {
             return add(new Replica(name, Replica.Kind.SLOW, null));
@@ -361,6 +442,11 @@ class SearchTest {
             return add(new Replica(name, Replica.Kind.FAILS, null));
         }
 
+        /** A backend that stops when its context ends, but returns only once told ({@link Replica#tell}). */
+        Replica lingers(String name) {
+            return add(new Replica(name, Replica.Kind.LINGERS, null));
+        }
+
         private Replica add(Replica r) {
             replicas.add(r);
             return r;
@@ -369,7 +455,33 @@ class SearchTest {
         /** Starts the search for "gopher" with a 1 s timeout, in a thread of the test's own. */
         Background<String> startSearch() {
             List<Search.Backend> backends = List.copyOf(replicas);
-            return Background.start("calls search", () -> Search.search(parent, backends, "gopher", TIMEOUT));
+            return Background.start("calls search", () -> {
+                try {
+                    return Search.search(parent, backends, "gopher", TIMEOUT);
+                } finally {
+                    runningWhenSearchReturned = replicas.stream().filter(r -> !r.returned)
+                            .map(r -> r.name).toList();
+                }
+            });
+        }
+
+        /**
+         * Waits until the search has returned, or its thread has stayed blocked over five looks 10 ms apart: then it
+         * waits for something only the test can give (a backend's return). A thread that blocks for a moment on its
+         * way out (a lock) is not blocked five looks in a row.
+         */
+        void awaitReturnedOrWaiting(Background<String> call) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            int blockedLooks = 0;
+            while (!call.isDone() && blockedLooks < 5) {
+                if (System.nanoTime() - deadline > 0) {
+                    fail("the search's thread neither returned nor blocked within 5 s of its backends seeing their"
+                            + " context end: does it spin? Wait by blocking (close the executor, join the threads)");
+                }
+                Thread.State s = call.thread().getState();
+                blockedLooks = (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING) ? blockedLooks + 1 : 0;
+                LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+            }
         }
 
         /** Runs the search to its end, waiting at most a second. */
@@ -453,6 +565,7 @@ class SearchTest {
         @Override
         public void close() {
             parent.cancel();
+            replicas.forEach(Replica::tell);
             try {
                 for (Replica r : replicas) {
                     Thread t = r.thread;

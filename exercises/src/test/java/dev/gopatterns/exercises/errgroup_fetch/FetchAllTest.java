@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.gopatterns.chan.Channel;
+import dev.gopatterns.chan.ReceiveChannel;
 import dev.gopatterns.chan.Select;
 import dev.gopatterns.context.CancellableContext;
 import dev.gopatterns.context.Context;
@@ -22,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -150,6 +152,48 @@ class FetchAllTest {
 
     @Test
     @Order(5)
+    @DisplayName("whether it returns or throws, fetchAll waits until every fetch has returned, also fetches that take"
+            + " a while to stop once their context has ended")
+    void waitsForFetchesSlowToStop() throws Exception {
+        try (Fetches f = new Fetches()) {
+            f.part("bad", Part.FAILS_WHEN_TOLD);
+            f.part("a", Part.LINGERS);
+            f.part("b", Part.LINGERS);
+            try (Background<List<String>> call = f.start(List.of("bad", "a", "b"), 3)) {
+                f.awaitRunning(3, call, "with a limit of 3, all 3 fetches should run at once");
+
+                f.tell("bad");
+
+                Eventually.until(() -> (f.call("a").sawCancel && f.call("b").sawCancel) || call.isDone(), () ->
+                        "fetches 'a' and 'b' to see their context end once fetch 'bad' had failed: give every fetch"
+                        + " the group's context, g.context(), which the first failure cancels");
+                // Both have seen the cancel, and neither returns until the test says. A fetchAll that waits for
+                // them is now parked; one that does not has thrown, or soon will.
+                f.awaitReturnedOrWaiting(call);
+                f.tell("a");
+                Await.until("fetch 'a' to return once told", () -> f.call("a").returned);
+                f.awaitReturnedOrWaiting(call);
+                f.tell("b");
+
+                ExecutionException e = f.awaitFailure(call, "fetch 'bad' had failed and the others had returned");
+                assertThat(e.getCause()).as("the cause must be fetch 'bad''s failure, the first one")
+                        .isSameAs(f.call("bad").thrown);
+            }
+            List<String> running = f.runningWhenFetchAllReturned;
+            if (running.containsAll(List.of("a", "b"))) {
+                fail("fetchAll threw while fetches 'a' and 'b' were still stopping: they had seen their context"
+                        + " end, and had not returned yet. Failing fast means cancelling the rest, not leaving"
+                        + " them behind: whether it returns or throws, fetchAll must wait until every fetch has"
+                        + " returned (g.await() does, and so does the group's close()), so that nothing it started"
+                        + " outlives it");
+            }
+            assertThat(running).as("fetchAll threw once fetch 'a' had stopped, while %s was still running: wait"
+                    + " for every fetch, not only some (g.await())", running).isEmpty();
+        }
+    }
+
+    @Test
+    @Order(6)
     @DisplayName("after the first failure, the fetches not started yet never start")
     void notStartedNeverStart() throws Exception {
         try (Fetches f = new Fetches()) {
@@ -169,7 +213,7 @@ class FetchAllTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     @DisplayName("cancelling the parent cancels every fetch, and fetchAll reports the cancellation")
     void parentCancelled() throws Exception {
         try (Fetches f = new Fetches()) {
@@ -192,7 +236,7 @@ class FetchAllTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     @DisplayName("a limit below 1 is refused at once, with a message that names the rule")
     void limitBelowOneRefused() throws Exception {
         try (Fetches f = new Fetches()) {
@@ -211,7 +255,7 @@ class FetchAllTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     @DisplayName("with no keys, fetchAll returns an empty list")
     void noKeys() throws Exception {
         try (Fetches f = new Fetches();
@@ -237,7 +281,12 @@ class FetchAllTest {
         /** Waits until its context ends, then throws the context's error. */
         SLOW,
         /** Waits until its context ends, then throws an error of its own. */
-        SLOW_THEN_FAILS
+        SLOW_THEN_FAILS,
+        /**
+         * Waits until its context ends, then, interrupted or not, until the test says, and throws the context's
+         * error: a fetch that must close a connection before it returns.
+         */
+        LINGERS
     }
 
     /** A fetch's own failure. */
@@ -254,6 +303,8 @@ class FetchAllTest {
         volatile boolean returned;
         volatile Optional<ContextException> errAtReturn = Optional.empty();
         volatile Exception thrown;
+        /** A {@code LINGERS} fetch has seen its context end. */
+        volatile boolean sawCancel;
     }
 
     /**
@@ -271,6 +322,8 @@ class FetchAllTest {
         final List<String> started = new ArrayList<>();
         final AtomicInteger active = new AtomicInteger();
         final AtomicInteger maxActive = new AtomicInteger();
+        /** The keys whose fetch had not returned when fetchAll did, begun or not (set by {@link #start}). */
+        volatile List<String> runningWhenFetchAllReturned = List.of();
 
         void part(String key, Part part) {
             parts.put(key, part);
@@ -325,6 +378,12 @@ class FetchAllTest {
                         }
                         throw (c.thrown = own);
                     }
+                    case LINGERS -> {
+                        awaitUninterruptibly(ctx.done());
+                        c.sawCancel = true;
+                        awaitUninterruptibly(gates.get(key));
+                        throw ctx.err().orElseThrow();
+                    }
                 };
             } finally {
                 active.decrementAndGet();
@@ -340,7 +399,26 @@ class FetchAllTest {
             }
         }
 
-        /** Lets a {@code *_WHEN_TOLD} fetch go on. */
+        /** Waits until {@code ch} is closed, whatever interrupts come meanwhile; the flag is set again after. */
+        private static void awaitUninterruptibly(ReceiveChannel<?> ch) {
+            boolean interrupted = false;
+            try {
+                for (;;) {
+                    try {
+                        ch.receiveOrClosed();
+                        return;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        /** Lets a {@code *_WHEN_TOLD} fetch go on, or a {@code LINGERS} one return. */
         void tell(String key) {
             if (told.add(key)) {
                 gates.get(key).close();
@@ -349,7 +427,33 @@ class FetchAllTest {
 
         /** Starts fetchAll in a thread of the test's own. */
         Background<List<String>> start(List<String> keys, int limit) {
-            return Background.start("calls fetchAll", () -> FetchAll.fetchAll(parent, keys, limit, this));
+            return Background.start("calls fetchAll", () -> {
+                try {
+                    return FetchAll.fetchAll(parent, keys, limit, this);
+                } finally {
+                    runningWhenFetchAllReturned = keys.stream()
+                            .filter(k -> calls.get(k) == null || !calls.get(k).returned).toList();
+                }
+            });
+        }
+
+        /**
+         * Waits until fetchAll has ended, or its thread has stayed blocked over five looks 10 ms apart: then it waits
+         * for something only the test can give (a fetch's return). A thread that blocks for a moment on its way out
+         * (a lock) is not blocked five looks in a row.
+         */
+        void awaitReturnedOrWaiting(Background<List<String>> call) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            int blockedLooks = 0;
+            while (!call.isDone() && blockedLooks < 5) {
+                if (System.nanoTime() - deadline > 0) {
+                    fail("fetchAll's thread neither ended nor blocked within 5 s of its fetches seeing their"
+                            + " context end: does it spin? Wait by blocking (g.await())");
+                }
+                Thread.State s = call.thread().getState();
+                blockedLooks = (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING) ? blockedLooks + 1 : 0;
+                LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+            }
         }
 
         /** Waits until at least {@code count} fetches are running, or fetchAll has ended (then reports how). */

@@ -1,0 +1,50 @@
+/*
+ * Flawed solution of exercise `cancel_search`.
+ * Mistake: each backend runs in a thread of its own, and the context is cancelled on every path out, but the
+ * search never waits for those threads: cancelling is taken for stopping.
+ * Verdict: Cancelling does not wait for the work to stop
+ */
+package dev.gopatterns.exercises.cancel_search;
+
+import dev.gopatterns.chan.Channel;
+import dev.gopatterns.chan.Select;
+import dev.gopatterns.context.CancellableContext;
+import dev.gopatterns.context.Context;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/** Exercise `cancel_search`, a flawed solution: see the header comment. */
+public final class Search {
+
+    private Search() {}
+
+    /** One replica of the search service. */
+    @FunctionalInterface
+    public interface Backend {
+        /** Answers {@code query}, or throws; returns or throws soon after {@code ctx} is done. */
+        String search(Context ctx, String query) throws Exception;
+    }
+
+    public static String search(Context parent, List<Backend> backends, String query, Duration timeout)
+            throws InterruptedException {
+        Channel<String> answers = Channel.make(backends.size());
+        try (CancellableContext ctx = Context.withTimeout(parent, timeout)) {
+            for (Backend backend : backends) {
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        answers.send(backend.search(ctx, query));
+                    } catch (Exception failed) {
+                        // a backend that fails has not answered
+                    }
+                });
+            }
+            Optional<String> first = Select.select(answers.onReceive(Optional::of),
+                    ctx.onDone(Optional::<String>empty));
+            return first.orElseThrow(() -> ctx.err().orElseThrow());
+        } // cancelled here: the backends stop by themselves
+    }
+}
