@@ -670,13 +670,14 @@ final class JobQueue extends Selectable<PoolJob<?>> {
     }
 
     PoolMetrics snapshot() {
+        Stats.Latencies latencies = stats.latencies(); // first, and outside the lock: see Stats.latencies
         lock();
         try {
             long now = clock.nanoTime();
             return new PoolMetrics(workers.size(), idle.size(), queueCapacity, submitted,
                     backlog.size() + handedOff + awaitingStart, backlog.size(), running,
                     succeeded, failed, cancelled, rejectedCount, stats.throughput(now),
-                    stats.utilization(now, running), stats.queueWait(), stats.runTime());
+                    stats.utilization(now, running), latencies.queueWait(), latencies.runTime());
         } finally {
             unlock();
         }

@@ -1,12 +1,21 @@
 package dev.gopatterns.pool;
 
 import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SingleWriterRecorder;
 
 /**
  * The timing side of a pool's metrics: queue-wait and run-time histograms, completions over a sliding window, and
- * busy time for utilization. Not thread-safe: every method is called while holding the {@link JobQueue}'s lock,
- * which is what makes a snapshot consistent with the counters beside it.
+ * busy time for utilization. Not thread-safe: every method but {@link #latencies()} is called while holding the
+ * {@link JobQueue}'s lock, which is what makes a snapshot consistent with the counters beside it.
+ *
+ * <p>{@link #latencies()} is the exception, and must be: percentiles cost time proportional to the histogram's size
+ * (tens of microseconds), and computing them under the queue's lock let a caller polling {@code metrics()} in a loop
+ * hold that lock nearly all the time, starving every submit and every worker (the non-fair lock hands it straight
+ * back to the poller). So the histograms are {@link SingleWriterRecorder}s: recorded under the queue's lock (one
+ * writer at a time, a few atomic operations), read without it, through a phase flip, into cumulative histograms that
+ * only readers touch, under a lock of their own.
  */
 final class Stats {
     /*
@@ -29,8 +38,11 @@ final class Stats {
     private long bucketIndex; // absolute bucket number of the current bucket
     /** The clock's time at which the current bucket ends: (bucketIndex + 1) * bucketNanos after the origin. */
     private long bucketEnd;
-    private final Histogram queueWait = new Histogram(3);
-    private final Histogram runTime = new Histogram(3);
+    private final SingleWriterRecorder queueWait = new SingleWriterRecorder(3);
+    private final SingleWriterRecorder runTime = new SingleWriterRecorder(3);
+    private final Readout queueWaitReadout = new Readout(queueWait);
+    private final Readout runTimeReadout = new Readout(runTime);
+    private final ReentrantLock readLock = new ReentrantLock();
     private long busyDone;
     private long runningStarts;
     private long available;
@@ -122,12 +134,39 @@ final class Stats {
         return Math.min(1.0, Math.max(0.0, (double) busy / avail));
     }
 
-    PoolMetrics.Latency queueWait() {
-        return latency(queueWait);
+    /** Both latencies so far, for a snapshot. */
+    record Latencies(PoolMetrics.Latency queueWait, PoolMetrics.Latency runTime) {}
+
+    /**
+     * The queue-wait and run-time percentiles of every job recorded so far. Thread-safe, and called WITHOUT the
+     * queue's lock, before the snapshot takes the counters under it: a value is recorded under the lock in the same
+     * critical section that counts its job, so everything read here is already counted when the counters are read,
+     * which keeps {@code runTime.count() <= completed()} and {@code queueWait.count() <= submitted - waiting}.
+     */
+    Latencies latencies() {
+        readLock.lock();
+        try {
+            return new Latencies(queueWaitReadout.read(), runTimeReadout.read());
+        } finally {
+            readLock.unlock();
+        }
     }
 
-    PoolMetrics.Latency runTime() {
-        return latency(runTime);
+    /** The reader's side of one recorder: the sum of its intervals. Guarded by {@code readLock}. */
+    private static final class Readout {
+        private final SingleWriterRecorder recorder;
+        private final Histogram total = new Histogram(3);
+        private Histogram recycled;
+
+        Readout(SingleWriterRecorder recorder) {
+            this.recorder = recorder;
+        }
+
+        PoolMetrics.Latency read() {
+            recycled = recorder.getIntervalHistogram(recycled);
+            total.add(recycled);
+            return latency(total);
+        }
     }
 
     private static PoolMetrics.Latency latency(Histogram h) {

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gopatterns.chan.Channel;
 import dev.gopatterns.chan.Select;
+import dev.gopatterns.clock.FakeClock;
 import dev.gopatterns.context.CancellableContext;
 import dev.gopatterns.context.Context;
 import dev.gopatterns.context.ContextCanceledException;
 import dev.gopatterns.testkit.Await;
 import dev.gopatterns.testkit.TestThreads;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -327,5 +329,45 @@ class WorkerPoolTest {
         assertThatThrownBy(() -> WorkerPool.builder().workers(0)).hasMessage("pool: workers must be >= 1, was 0");
         assertThatThrownBy(() -> WorkerPool.builder().queueCapacity(-1))
                 .hasMessage("pool: queue capacity must be >= 0, was -1");
+    }
+
+    @Test
+    @DisplayName("metrics() polled in a tight loop by two threads does not starve submitters or workers, "
+            + "even with wide histograms (percentiles are read outside the queue's lock)")
+    void metricsPollingDoesNotStarveThePool() throws Exception {
+        FakeClock clock = new FakeClock();
+        try (WorkerPool pool = WorkerPool.builder().workers(2).queueCapacity(4).clock(clock).build();
+                TestThreads threads = TestThreads.virtual()) {
+            AtomicBoolean polling = new AtomicBoolean(true);
+            List<Future<Long>> pollers = new ArrayList<>();
+            for (int p = 0; p < 2; p++) {
+                pollers.add(threads.submit("poller-" + p, () -> {
+                    long polls = 0;
+                    while (polling.get()) {
+                        pool.metrics().checkInvariants();
+                        polls++;
+                    }
+                    return polls;
+                }));
+            }
+            // Every job runs for a simulated day: the histograms span 14 decades and every percentile walks tens
+            // of thousands of buckets, which used to happen under the lock the submits and the workers need.
+            List<Job<Integer>> jobs = new ArrayList<>();
+            for (int i = 0; i < 5_000; i++) {
+                int k = i;
+                jobs.add(pool.submit(ctx -> {
+                    clock.advance(Duration.ofDays(1));
+                    return k;
+                }));
+            }
+            for (int i = 0; i < jobs.size(); i++) {
+                assertThat(jobs.get(i).result()).isEqualTo(new Result.Ok<>(i));
+            }
+            polling.set(false);
+            for (Future<Long> f : pollers) {
+                assertThat(f.get()).as("the poller ran").isPositive();
+            }
+            assertThat(pool.metrics().checkInvariants().succeeded()).isEqualTo(5_000);
+        }
     }
 }
