@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The jobs of the worker-pool exercises (8 to 12), played by the test: each job writes down when it starts and
+ * The jobs of the worker-pool exercises, played by the test: each job writes down when it starts and
  * ends, in which thread it ran, and what its context said when it ended; a job the test {@linkplain #hold holds}
  * waits until the test {@linkplain #release releases} it (or its context ends), and a job the test marks as
  * {@linkplain #fail failing} throws. So a test orders events by waiting for them ("3 jobs are running"), never by
@@ -135,11 +135,13 @@ public final class JobLog implements AutoCloseable {
      */
     public String run(Context ctx, String job) throws InterruptedException, JobFailed {
         threads.put(job, Thread.currentThread());
-        int now = active.incrementAndGet();
-        maxActive.accumulateAndGet(now, Math::max);
+        // Written down before it is counted, and counted ended only after: whoever sees `active` reach n (in
+        // awaitRunning) then finds those n jobs in running(), and whoever sees a job's end finds it finished.
         synchronized (started) {
             started.add(job);
         }
+        int now = active.incrementAndGet();
+        maxActive.accumulateAndGet(now, Math::max);
         try {
             Channel<Void> gate = gates.get(job);
             if (gate != null) {
@@ -168,11 +170,11 @@ public final class JobLog implements AutoCloseable {
             }
             return job.toUpperCase();
         } finally {
-            ends.put(job, new End(Thread.currentThread(), ctx == null ? Optional.empty() : ctx.err()));
             active.decrementAndGet();
             synchronized (started) {
                 finished.add(job);
             }
+            ends.put(job, new End(Thread.currentThread(), ctx == null ? Optional.empty() : ctx.err()));
         }
     }
 
