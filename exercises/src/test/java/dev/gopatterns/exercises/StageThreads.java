@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 import org.opentest4j.AssertionFailedError;
 
 /**
- * The threads of the pipeline exercises' stages (13 to 19), watched by the test: which of the threads started
+ * The threads of the pipeline exercises' stages, watched by the test: which of the threads started
  * since the watch began still run the stage's code, whether they are parked, and which exception ended one. So a
  * test can say <em>which</em> rule a leaked thread broke ("a forwarder's send has no ctx.done() case") instead of
  * the leak check's plain "THREAD LEAK", and can order events by waiting for a state ("every stage thread is parked:
