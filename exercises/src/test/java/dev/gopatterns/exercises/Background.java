@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.opentest4j.AssertionFailedError;
 
@@ -77,6 +78,27 @@ public final class Background<T> implements AutoCloseable {
     /** Whether the step has finished, normally or not. */
     public boolean isDone() {
         return task.isDone();
+    }
+
+    /**
+     * Waits until the step has finished, or its thread has stayed blocked over five looks 10 ms apart: then it
+     * waits for something only the test can give. A thread that blocks for a moment on its way (a lock) is not
+     * blocked five looks in a row.
+     *
+     * @throws AssertionFailedError with {@code ifSpinning}'s message if the thread neither finished nor stayed
+     *     blocked within 5 s: it spins
+     */
+    public void awaitDoneOrBlocked(Supplier<String> ifSpinning) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        int blockedLooks = 0;
+        while (!isDone() && blockedLooks < 5) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionFailedError(ifSpinning.get());
+            }
+            Thread.State s = thread.getState();
+            blockedLooks = (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING) ? blockedLooks + 1 : 0;
+            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        }
     }
 
     /** The step's thread. */

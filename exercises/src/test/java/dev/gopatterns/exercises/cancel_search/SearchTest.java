@@ -23,7 +23,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
@@ -465,23 +464,11 @@ class SearchTest {
             });
         }
 
-        /**
-         * Waits until the search has returned, or its thread has stayed blocked over five looks 10 ms apart: then it
-         * waits for something only the test can give (a backend's return). A thread that blocks for a moment on its
-         * way out (a lock) is not blocked five looks in a row.
-         */
+        /** Waits until the call has returned, or its thread waits for something only the test can give. */
         void awaitReturnedOrWaiting(Background<String> call) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            int blockedLooks = 0;
-            while (!call.isDone() && blockedLooks < 5) {
-                if (System.nanoTime() - deadline > 0) {
-                    fail("the search's thread neither returned nor blocked within 5 s of its backends seeing their"
-                            + " context end: does it spin? Wait by blocking (close the executor, join the threads)");
-                }
-                Thread.State s = call.thread().getState();
-                blockedLooks = (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING) ? blockedLooks + 1 : 0;
-                LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
-            }
+            call.awaitDoneOrBlocked(() -> "the search's thread neither returned nor blocked within 5 s"
+                    + " of its backends seeing their context end: does it spin? Wait by blocking (close the executor,"
+                    + " join the threads)");
         }
 
         /** Runs the search to its end, waiting at most a second. */

@@ -23,7 +23,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -437,23 +436,10 @@ class FetchAllTest {
             });
         }
 
-        /**
-         * Waits until fetchAll has ended, or its thread has stayed blocked over five looks 10 ms apart: then it waits
-         * for something only the test can give (a fetch's return). A thread that blocks for a moment on its way out
-         * (a lock) is not blocked five looks in a row.
-         */
+        /** Waits until fetchAll has ended, or its thread waits for something only the test can give. */
         void awaitReturnedOrWaiting(Background<List<String>> call) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            int blockedLooks = 0;
-            while (!call.isDone() && blockedLooks < 5) {
-                if (System.nanoTime() - deadline > 0) {
-                    fail("fetchAll's thread neither ended nor blocked within 5 s of its fetches seeing their"
-                            + " context end: does it spin? Wait by blocking (g.await())");
-                }
-                Thread.State s = call.thread().getState();
-                blockedLooks = (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING) ? blockedLooks + 1 : 0;
-                LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
-            }
+            call.awaitDoneOrBlocked(() -> "fetchAll's thread neither ended nor blocked within 5 s of its"
+                    + " fetches seeing their context end: does it spin? Wait by blocking (g.await())");
         }
 
         /** Waits until at least {@code count} fetches are running, or fetchAll has ended (then reports how). */

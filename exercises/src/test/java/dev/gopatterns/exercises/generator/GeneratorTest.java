@@ -9,6 +9,7 @@ import dev.gopatterns.chan.Received;
 import dev.gopatterns.chan.SendChannel;
 import dev.gopatterns.clock.Clock;
 import dev.gopatterns.exercises.Background;
+import dev.gopatterns.exercises.LearnerCall;
 import dev.gopatterns.testkit.Await;
 import dev.gopatterns.testkit.HangTimeout;
 import dev.gopatterns.testkit.TestThreads;

@@ -8,6 +8,7 @@ import dev.gopatterns.chan.Received;
 import dev.gopatterns.chan.TryReceived;
 import dev.gopatterns.clock.Clock;
 import dev.gopatterns.exercises.Background;
+import dev.gopatterns.exercises.LearnerCall;
 import dev.gopatterns.exercises.pingpong.PingPong.Ball;
 import dev.gopatterns.testkit.Await;
 import dev.gopatterns.testkit.HangTimeout;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.gopatterns.chan.Channel;
 import dev.gopatterns.chan.ChannelClosedException;
+import dev.gopatterns.exercises.LearnerCall;
 import dev.gopatterns.testkit.Await;
 import dev.gopatterns.testkit.HangTimeout;
 import dev.gopatterns.testkit.TestThreads;
