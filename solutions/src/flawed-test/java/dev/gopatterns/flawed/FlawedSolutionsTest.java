@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectUniqueId;
 
+import dev.gopatterns.learn.ExerciseLoader;
 import dev.gopatterns.testkit.ThreadLeakCheck.AllowThreadLeaks;
 import java.io.IOException;
 import java.io.ByteArrayOutputStream;
-import java.net.MalformedURLException;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,6 +23,7 @@ import javax.tools.ToolProvider;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.TestExecutionListener;
@@ -63,6 +62,10 @@ import org.junit.platform.launcher.core.LauncherFactory;
 class FlawedSolutionsTest {
 
     private static final Path FIXTURES = Path.of("src", "flawed", "java");
+
+    /** Where each fixture is compiled, in a directory of its own; JUnit deletes it after the last one. */
+    @TempDir
+    static Path scratch;
     private static final Path MAIN_CLASSES = Path.of("target", "classes");
     private static final Path TEST_CLASSES = Path.of("target", "test-classes");
     private static final Pattern MISTAKE = Pattern.compile("^\\s*\\*\\s*Mistake:\\s*(.+)$", Pattern.MULTILINE);
@@ -121,24 +124,20 @@ class FlawedSolutionsTest {
     }
 
     private static void judge(Fixture fixture) throws Exception {
-        Path classes = Files.createTempDirectory("flawed-" + fixture.name() + "-");
-        try {
-            compile(fixture, classes);
-            List<Failure> failures = new ArrayList<>();
-            int passed = run(fixture, classes, failures);
-            String seen = failures.isEmpty() ? "" : failures.stream()
-                    .map(f -> "  - " + f.test() + ": " + firstLines(f.message()))
-                    .reduce("", (a, b) -> a + "\n" + b);
-            assertThat(failures).as("test-suite defect: the flawed solution %s of %s (%s) passed every test"
-                    + " (%d): the tests must reject it, failing with \"%s\". Strengthen the tests",
-                    fixture.name(), fixture.exercise(), fixture.mistake(), passed, fixture.verdict()).isNotEmpty();
-            assertThat(failures).as("the flawed solution %s of %s (%s) was rejected, but by no failure that says"
-                    + " \"%s\"; the failures were:%s", fixture.name(), fixture.exercise(), fixture.mistake(),
-                    fixture.verdict(), seen)
-                    .anyMatch(f -> f.message().contains(fixture.verdict()));
-        } finally {
-            deleteTree(classes);
-        }
+        Path classes = Files.createTempDirectory(scratch, fixture.name() + "-"); // JUnit deletes scratch
+        compile(fixture, classes);
+        List<Failure> failures = new ArrayList<>();
+        int passed = run(fixture, classes, failures);
+        String seen = failures.isEmpty() ? "" : failures.stream()
+                .map(f -> "  - " + f.test() + ": " + firstLines(f.message()))
+                .reduce("", (a, b) -> a + "\n" + b);
+        assertThat(failures).as("test-suite defect: the flawed solution %s of %s (%s) passed every test"
+                + " (%d): the tests must reject it, failing with \"%s\". Strengthen the tests",
+                fixture.name(), fixture.exercise(), fixture.mistake(), passed, fixture.verdict()).isNotEmpty();
+        assertThat(failures).as("the flawed solution %s of %s (%s) was rejected, but by no failure that says"
+                + " \"%s\"; the failures were:%s", fixture.name(), fixture.exercise(), fixture.mistake(),
+                fixture.verdict(), seen)
+                .anyMatch(f -> f.message().contains(fixture.verdict()));
     }
 
     // ------------------------------------------------------------------------------------------ compile
@@ -170,8 +169,8 @@ class FlawedSolutionsTest {
      */
     private static int run(Fixture fixture, Path fixtureClasses, List<Failure> failures) throws Exception {
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
-        try (ShadowingLoader loader = new ShadowingLoader(
-                new Path[] {fixtureClasses, TEST_CLASSES, MAIN_CLASSES}, previous)) {
+        try (ExerciseLoader loader = new ExerciseLoader("flawed-solution",
+                List.of(fixtureClasses, TEST_CLASSES, MAIN_CLASSES), previous)) { // the fixture's classes first
             Thread.currentThread().setContextClassLoader(loader);
             Launcher launcher = LauncherFactory.create();
             List<Class<?>> testClasses = testClasses(fixture.packageName(), loader);
@@ -258,45 +257,6 @@ class FlawedSolutionsTest {
         return String.join(" / ", lines);
     }
 
-    /**
-     * Loads the exercises' classes ({@code dev.gopatterns.exercises.*}: the tests, their helpers, the solutions)
-     * from its own directories, the fixture's first, so that the fixture's classes shadow the solution's and the
-     * tests link against them; every other class (JUnit, the core library, the testkit) comes from the parent,
-     * shared with the build's own tests.
-     */
-    static final class ShadowingLoader extends URLClassLoader {
-        private static final String EXERCISES = "dev.gopatterns.exercises.";
-
-        ShadowingLoader(Path[] roots, ClassLoader parent) throws MalformedURLException {
-            super("flawed-solution", urls(roots), parent);
-        }
-
-        private static URL[] urls(Path[] roots) throws MalformedURLException {
-            URL[] urls = new URL[roots.length];
-            for (int i = 0; i < roots.length; i++) {
-                urls[i] = roots[i].toAbsolutePath().toUri().toURL();
-            }
-            return urls;
-        }
-
-        @Override
-        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            if (!name.startsWith(EXERCISES)) {
-                return super.loadClass(name, resolve);
-            }
-            synchronized (getClassLoadingLock(name)) {
-                Class<?> c = findLoadedClass(name);
-                if (c == null) {
-                    c = findClass(name);
-                }
-                if (resolve) {
-                    resolveClass(c);
-                }
-                return c;
-            }
-        }
-    }
-
     // ------------------------------------------------------------------------------------------- files
 
     private static List<Path> sources(Path dir) {
@@ -304,14 +264,6 @@ class FlawedSolutionsTest {
             return files.filter(f -> f.toString().endsWith(".java")).sorted().toList();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

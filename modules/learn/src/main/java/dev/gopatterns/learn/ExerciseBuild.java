@@ -4,8 +4,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.net.MalformedURLException;
-import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -85,7 +83,8 @@ final class ExerciseBuild {
         } catch (IOException e) {
             throw new UncheckedIOException("could not compile " + slug + " into " + out, e);
         }
-        try (URLClassLoader loader = new ExerciseLoader(out, Thread.currentThread().getContextClassLoader())) {
+        try (URLClassLoader loader = new ExerciseLoader("exercise", List.of(out),
+                Thread.currentThread().getContextClassLoader())) {
             return TestRunner.run(out, packageName, loader, onResult);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -221,43 +220,6 @@ final class ExerciseBuild {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
-        }
-    }
-
-    /**
-     * Loads {@code dev.gopatterns.exercises.*} from the exercise's output only, and every other class from the
-     * parent: the tests see the library and JUnit the runner was started with, and only this build of the
-     * exercise.
-     */
-    static final class ExerciseLoader extends URLClassLoader {
-
-        ExerciseLoader(Path classes, ClassLoader parent) throws MalformedURLException {
-            super("exercise", new URL[] {classes.toUri().toURL()}, parent);
-        }
-
-        @Override
-        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            if (!name.startsWith(EXERCISES_PACKAGE)) {
-                return super.loadClass(name, resolve);
-            }
-            synchronized (getClassLoadingLock(name)) {
-                Class<?> c = findLoadedClass(name);
-                if (c == null) {
-                    c = findClass(name);
-                }
-                if (resolve) {
-                    resolveClass(c);
-                }
-                return c;
-            }
-        }
-
-        @Override
-        public URL getResource(String name) {
-            if (name.startsWith(EXERCISES_PACKAGE.replace('.', '/'))) {
-                return findResource(name);
-            }
-            return super.getResource(name);
         }
     }
 }

@@ -156,21 +156,29 @@ final class Learn {
      */
     private ResultCache.Entry statusOf(Exercise e, boolean solution) throws IOException {
         ResultCache cache = caching ? new ResultCache(track.root(), solution) : null;
+        String key = cache == null ? null : cache.key(e); // before the run: see ResultCache.put
         if (cache != null) {
-            Optional<ResultCache.Entry> hit = cache.get(e);
+            Optional<ResultCache.Entry> hit = cache.get(e, key);
             if (hit.isPresent()) {
                 return hit.get();
             }
         }
         List<TestResult> results = runner.run(e.packageName(), r -> {});
-        remember(e, solution, results);
+        if (cache != null) {
+            cache.put(e, key, results);
+        }
         return results.isEmpty() ? null : new ResultCache.Entry(Status.of(results),
                 (int) results.stream().filter(TestResult::passed).count(), results.size());
     }
 
-    private void remember(Exercise e, boolean solution, List<TestResult> results) {
+    /** The key of the exercise's sources as they are now, to {@link #remember} a run under; null without a cache. */
+    private String keyBeforeRun(Exercise e, boolean solution) throws IOException {
+        return caching ? new ResultCache(track.root(), solution).key(e) : null;
+    }
+
+    private void remember(Exercise e, boolean solution, String key, List<TestResult> results) {
         if (caching) {
-            new ResultCache(track.root(), solution).put(e, results);
+            new ResultCache(track.root(), solution).put(e, key, results);
         }
     }
 
@@ -180,15 +188,17 @@ final class Learn {
         reportChecked(e);
         printHeader(e, solution);
         Set<String> todosShown = new HashSet<>();
+        String key = keyBeforeRun(e, solution);
         List<TestResult> results = runner.run(e.packageName(), r -> printResult(r, e, verbose, todosShown));
-        remember(e, solution, results);
+        remember(e, solution, key, results);
         return summarize(e, results, solution);
     }
 
     private int checkFirstUnsolved(boolean solution, boolean verbose) throws IOException {
         boolean anyDone = false;
         for (Exercise e : track.exercises()) {
-            Optional<ResultCache.Entry> cached = caching ? new ResultCache(track.root(), solution).get(e)
+            String key = keyBeforeRun(e, solution);
+            Optional<ResultCache.Entry> cached = caching ? new ResultCache(track.root(), solution).get(e, key)
                     : Optional.empty();
             if (cached.isPresent() && cached.get().status() == Status.DONE) {
                 out.println(style.good(Style.PASS) + " " + e.name() + ": done");
@@ -196,7 +206,7 @@ final class Learn {
                 continue;
             }
             List<TestResult> results = runner.run(e.packageName(), r -> {});
-            remember(e, solution, results);
+            remember(e, solution, key, results);
             if (!results.isEmpty() && Status.of(results) == Status.DONE) {
                 out.println(style.good(Style.PASS) + " " + e.name() + ": done");
                 anyDone = true;

@@ -39,13 +39,22 @@ final class ResultCache {
     }
 
     Optional<Entry> get(Exercise e) {
+        try {
+            return get(e, key(e));
+        } catch (IOException unreadable) {
+            return Optional.empty();
+        }
+    }
+
+    /** The entry remembered for the exercise's sources whose {@link #key} is {@code key}, if any. */
+    Optional<Entry> get(Exercise e, String key) {
         Path file = dir.resolve(e.slug());
         try {
             if (!Files.isRegularFile(file)) {
                 return Optional.empty();
             }
             List<String> lines = Files.readAllLines(file);
-            if (lines.size() != 4 || !lines.get(0).equals(key(e))) {
+            if (lines.size() != 4 || !lines.get(0).equals(key)) {
                 return Optional.empty();
             }
             return Optional.of(new Entry(Status.valueOf(lines.get(1)), Integer.parseInt(lines.get(2)),
@@ -56,13 +65,26 @@ final class ResultCache {
     }
 
     void put(Exercise e, List<TestResult> results) {
+        try {
+            put(e, key(e), results);
+        } catch (IOException ignored) {
+            // no cache: the next list runs the tests again
+        }
+    }
+
+    /**
+     * Remembers {@code results} for the sources whose key is {@code key}. Take the key BEFORE the run: sources
+     * saved while the tests ran then have another key, and are tested again, instead of inheriting the results
+     * of the code before them.
+     */
+    void put(Exercise e, String key, List<TestResult> results) {
         if (results.isEmpty()) {
             return;
         }
         try {
             Files.createDirectories(dir);
             Path tmp = dir.resolve(e.slug() + ".tmp");
-            Files.writeString(tmp, key(e) + "\n" + Status.of(results) + "\n"
+            Files.writeString(tmp, key + "\n" + Status.of(results) + "\n"
                     + results.stream().filter(TestResult::passed).count() + "\n" + results.size() + "\n");
             Files.move(tmp, dir.resolve(e.slug()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException ignored) {

@@ -70,4 +70,16 @@ class ResultCacheTest {
         Files.writeString(root.resolve(".learn/results/exercises/one"), "garbage");
         assertThat(new ResultCache(root, false).get(one)).isEmpty();
     }
+
+    @Test
+    @DisplayName("results are remembered under the key taken before the run: an edit saved during it is tested again")
+    void editDuringTheRun() throws Exception {
+        ResultCache cache = new ResultCache(root, false);
+        String before = cache.key(one);
+        Files.writeString(one.directory().resolve("Stub.java"), "saved while the tests ran");
+        cache.put(one, before, TWO_OF_THREE);
+        assertThat(new ResultCache(root, false).get(one)).as("the edited sources have no results yet").isEmpty();
+        assertThat(new ResultCache(root, false).get(one, before)).as("the sources that were tested have them")
+                .contains(new ResultCache.Entry(Status.FAILING, 2, 3));
+    }
 }
