@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Drives ./learn in a real pseudo-terminal, as a learner would: list, check, hint, watch picking up an edit and
-moving on, reset, solution. Runs in a throw-away clone of the repository (with the build's target directories
+"""Drives ./learn in a real pseudo-terminal, as a learner would: list, check, hint, bench and stress (refused, and
+catching the race of a find-the-bug stub), watch picking up an edit and moving on, reset, solution. Runs in a throw-away clone of the repository (with the build's target directories
 copied, so Maven has little to redo), so the learner's own work and hint progress are never touched.
 
     python3 modules/learn/src/test/pty/learn_in_a_terminal.py        # from the repository root; exit 0 = all held
@@ -112,6 +112,13 @@ def main():
              lambda: run(repo, "hint", first, code=0, expect=[r"hint 1 of \d+", r"next\s+\./learn hint"]))
         step(f"solution {first} before it passes: refused",
              lambda: run(repo, "solution", first, code=1, expect=[r"shown once yours passes", r"--force"]))
+
+        step("bench merge before it passes: refused, saying why",
+             lambda: run(repo, "bench", "merge", code=1,
+                         expect=[r"your code against the reference", r"bench measures code that passes its tests"]))
+        step("stress find_the_bug_race on the buggy stub: its tests fail, then jcstress sees the lost update",
+             lambda: run(repo, "stress", "find_the_bug_race", code=1,
+                         expect=[r"round 1 of 10", r"a lost update", r"jcstress saw forbidden outcomes"]))
 
         def watch():
             t = Terminal(repo, "watch")
