@@ -8,6 +8,7 @@ import dev.gopatterns.chan.SendChannel;
 import dev.gopatterns.context.CancellableContext;
 import dev.gopatterns.context.Context;
 import dev.gopatterns.context.InterruptScope;
+import dev.gopatterns.resilience.Retry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -214,28 +215,33 @@ final class ApplyStage {
 
     /** Calls the function for {@code item} until it succeeds, fails for good, or the stage's context ends. */
     Outcome attempt(Execution.Counts c, Object item) throws InterruptedException {
-        Retry retry = spec.retry();
-        for (int attempt = 1; ; attempt++) {
+        Retry.Attempts attempts = spec.retry().begin(ctx);
+        while (true) {
             Throwable error;
             try {
                 Object r = callOnce(item);
                 if (r != null) {
+                    attempts.succeeded();
                     return new Value(r);
                 }
-                return new Failed(new NullPointerException("stage '" + name + "' returned null for " + item),
-                        attempt);
+                // A pipeline carries no nulls: a bug of the function, never retried.
+                Throwable npe = new NullPointerException("stage '" + name + "' returned null for " + item);
+                attempts.failedForGood(npe);
+                return new Failed(npe, attempts.attempt());
             } catch (Throwable t) {
                 error = t;
             }
-            if (ctx.isDone()) {
-                return Cancelled.CANCELLED;
-            }
-            if (error instanceof Error || attempt >= retry.maxAttempts() || !retry.isRetryable(error)) {
-                return new Failed(error, attempt);
-            }
-            c.retries++;
-            if (!pause(retry.delay(attempt))) {
-                return Cancelled.CANCELLED;
+            switch (attempts.failed(error)) {
+                case Retry.Decision.RetryAfter(Duration delay) -> {
+                    c.retries++;
+                    if (!attempts.pause(delay)) {
+                        return Cancelled.CANCELLED;
+                    }
+                }
+                case Retry.Decision.GiveUp(Retry.GiveUpReason reason, Throwable last) -> {
+                    return reason == Retry.GiveUpReason.CANCELLED ? Cancelled.CANCELLED
+                            : new Failed(last, attempts.attempt());
+                }
             }
         }
     }
@@ -257,13 +263,6 @@ final class ApplyStage {
         }
     }
 
-    /** Waits {@code delay} on the context's clock; {@code false} if the context ended first. */
-    private boolean pause(Duration delay) throws InterruptedException {
-        if (delay.isZero()) {
-            return !ctx.isDone();
-        }
-        return Select.select(Select.after(delay, ctx.clock(), () -> true), ctx.onDone(() -> false));
-    }
 
     /**
      * Sends what {@code outcome} calls for and settles the item held.

@@ -1,5 +1,7 @@
 package dev.gopatterns.pipeline;
 
+import dev.gopatterns.resilience.Retry;
+
 /**
  * What a {@link Pipeline} stage does with an item whose function failed (after its {@link Retry retries}, if any).
  * Chosen per stage with {@link Pipeline#onError}; the default is {@link #FAIL_FAST}.

@@ -4,6 +4,7 @@ import dev.gopatterns.chan.ReceiveChannel;
 import dev.gopatterns.chan.SendChannel;
 import dev.gopatterns.context.Context;
 import dev.gopatterns.rate.Limiter;
+import dev.gopatterns.resilience.Retry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,6 +2,7 @@ package dev.gopatterns.pipeline;
 
 import dev.gopatterns.chan.ReceiveChannel;
 import dev.gopatterns.rate.Limiter;
+import dev.gopatterns.resilience.Retry;
 import java.time.Duration;
 import java.util.function.Function;
 

@@ -29,7 +29,7 @@ class PipelineApiTest {
                 .collect(Collectors.toCollection(TreeSet::new));
         assertThat(publicTypes).as("a new public type is an API decision, with its javadoc")
                 .containsExactlyInAnyOrder("Bridge", "ErrorPolicy", "Failure", "FanIn", "FanOut", "Heartbeat", "OrDone",
-                        "Pipeline", "PipelineException", "Replicated", "Retry", "Run", "Sequenced", "Sources",
+                        "Pipeline", "PipelineException", "Replicated", "Run", "Sequenced", "Sources",
                         "Stateful", "Summary", "Tee", "Topic");
     }
 

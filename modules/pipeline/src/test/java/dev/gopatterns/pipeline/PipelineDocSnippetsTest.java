@@ -12,6 +12,7 @@ import dev.gopatterns.context.CancellableContext;
 import dev.gopatterns.context.Context;
 import dev.gopatterns.context.ContextException;
 import dev.gopatterns.context.DeadlineExceededException;
+import dev.gopatterns.resilience.Retry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

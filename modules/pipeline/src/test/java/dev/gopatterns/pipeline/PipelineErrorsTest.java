@@ -10,6 +10,7 @@ import dev.gopatterns.chan.Select;
 import dev.gopatterns.clock.FakeClock;
 import dev.gopatterns.context.Context;
 import dev.gopatterns.context.DeadlineExceededException;
+import dev.gopatterns.resilience.Retry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;

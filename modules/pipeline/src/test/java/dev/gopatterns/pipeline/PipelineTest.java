@@ -12,6 +12,7 @@ import dev.gopatterns.context.CancellableContext;
 import dev.gopatterns.context.ContextCanceledException;
 import dev.gopatterns.context.Context;
 import dev.gopatterns.rate.Limiter;
+import dev.gopatterns.resilience.Retry;
 import dev.gopatterns.testkit.Await;
 import dev.gopatterns.testkit.TestThreads;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.gopatterns.pool;
 
+import dev.gopatterns.resilience.Retry;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Objects;
@@ -8,7 +9,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * How one job is to be run: its priority, its timeout, and the capabilities a worker needs to run it. Immutable;
+ * How one job is to be run: its priority, its timeout, its retries, and the capabilities a worker needs to run it. Immutable;
  * start from {@link #defaults()} and change what you need.
  *
  * <pre>{@code
@@ -22,19 +23,21 @@ import java.util.TreeSet;
  * safe to share between threads without synchronization.
  */
 public final class JobOptions {
-    private static final JobOptions DEFAULTS = new JobOptions(0, null, Set.of());
+    private static final JobOptions DEFAULTS = new JobOptions(0, null, Set.of(), Retry.none());
 
     private final int priority;
     private final Duration timeout;
     private final Set<String> requires;
+    private final Retry retry;
 
-    private JobOptions(int priority, Duration timeout, Set<String> requires) {
+    private JobOptions(int priority, Duration timeout, Set<String> requires, Retry retry) {
         this.priority = priority;
         this.timeout = timeout;
         this.requires = requires;
+        this.retry = retry;
     }
 
-    /** Priority 0, no timeout, no required capability. */
+    /** Priority 0, no timeout, no required capability, no retry. */
     public static JobOptions defaults() {
         return DEFAULTS;
     }
@@ -47,7 +50,7 @@ public final class JobOptions {
         if (level < 0) {
             throw new IllegalArgumentException("pool: priority must be >= 0, was " + level);
         }
-        return new JobOptions(level, timeout, requires);
+        return new JobOptions(level, timeout, requires, retry);
     }
 
     /**
@@ -60,7 +63,7 @@ public final class JobOptions {
         if (limit.isNegative() || limit.isZero()) {
             throw new IllegalArgumentException("pool: timeout must be > 0, was " + limit);
         }
-        return new JobOptions(priority, limit, requires);
+        return new JobOptions(priority, limit, requires, retry);
     }
 
     /**
@@ -72,7 +75,23 @@ public final class JobOptions {
         for (String c : capabilities) {
             set.add(Objects.requireNonNull(c, "capability"));
         }
-        return new JobOptions(priority, timeout, Collections.unmodifiableSortedSet(set));
+        return new JobOptions(priority, timeout, Collections.unmodifiableSortedSet(set), retry);
+    }
+
+    /**
+     * How the job's task is retried when it throws: the worker runs the attempts itself, waiting between them on
+     * the pool's clock, all within one run of the job (its {@link #timeout} and its cancellation cover them all;
+     * the policy gives up early rather than wait past the timeout). A job that gives up ends
+     * {@link Result.Failed} with the last failure, the earlier ones suppressed in it; one whose context ends
+     * during the attempts ends {@link Result.Cancelled}. The default is {@link Retry#none()}.
+     */
+    public JobOptions retry(Retry policy) {
+        return new JobOptions(priority, timeout, requires, Objects.requireNonNull(policy, "retry"));
+    }
+
+    /** The retry policy; {@link Retry#none()} if the job is run once. */
+    public Retry retry() {
+        return retry;
     }
 
     /** The priority level. */
@@ -93,17 +112,18 @@ public final class JobOptions {
     @Override
     public boolean equals(Object o) {
         return o instanceof JobOptions j && priority == j.priority && Objects.equals(timeout, j.timeout)
-                && requires.equals(j.requires);
+                && requires.equals(j.requires) && retry.equals(j.retry);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(priority, timeout, requires);
+        return Objects.hash(priority, timeout, requires, retry);
     }
 
     @Override
     public String toString() {
         return "JobOptions[priority=" + priority + (timeout != null ? ", timeout=" + timeout : "")
-                + (requires.isEmpty() ? "" : ", requires=" + requires) + "]";
+                + (requires.isEmpty() ? "" : ", requires=" + requires)
+                + (retry == Retry.none() ? "" : ", retry=" + retry) + "]";
     }
 }

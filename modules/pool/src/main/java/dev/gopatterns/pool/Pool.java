@@ -7,6 +7,7 @@ import dev.gopatterns.context.CancellableContext;
 import dev.gopatterns.context.Context;
 import dev.gopatterns.context.ContextException;
 import dev.gopatterns.rate.Limiter;
+import dev.gopatterns.resilience.Retry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -134,7 +135,9 @@ final class Pool implements WorkerPool {
                     + " (this pool has " + shape.offered() + ")");
         }
         long timeout = options.timeout().map(Duration::toNanos).orElse(defaultTimeoutNanos);
-        return new PoolJob<>(this, task, options.priority(), options.requirements(), timeout);
+        Retry retry = options.retry();
+        Task<T> run = retry.maxAttempts() == 1 ? task : ctx -> retry.call(ctx, task::run);
+        return new PoolJob<>(this, run, options.priority(), options.requirements(), timeout);
     }
 
     // -------------------------------------------------------------------------------------------- workers

@@ -1,4 +1,4 @@
-package dev.gopatterns.pipeline;
+package dev.gopatterns.resilience;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,7 +8,8 @@ import java.time.Duration;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-class RetryTest {
+/** The policy's arithmetic: ceilings, jitter, what is retryable, and the errors that name a misuse. */
+class RetryPolicyTest {
 
     @Test
     void theCeilingDoublesFromTheInitialDelayUpToTheCap() {
