@@ -23,7 +23,10 @@ import java.util.List;
  *       So at most {@code units.size()} units of work are in flight, and no job starts before one listed earlier.
  *   <li>Return once every job has finished.
  *   <li>If {@code ctx} ends (or has ended) while waiting for units: start no more jobs, wait for the ones running
- *       to finish, then throw the context's error.
+ *       to finish, then throw the context's error. If the thread is interrupted while it waits: the same, but
+ *       throw {@code InterruptedException}.
+ *   <li>If a job throws, anything at all: its units still come back, the other jobs still run, and once every job
+ *       has finished, throw {@code IllegalStateException} naming the job, with what it threw as the cause.
  * </ol>
  *
  * <p>Go equivalent: see README.md in this directory. How to run: {@code ./learn check semaphore_bound}
@@ -33,8 +36,9 @@ public final class BoundedJobs {
     private BoundedJobs() {}
 
     /**
-     * A piece of work that holds {@code weight} units while it runs. The work does not throw (failing fast was
-     * exercise `errgroup_fetch`'s subject).
+     * A piece of work that holds {@code weight} units while it runs. The work should not throw (failing fast was
+     * exercise `errgroup_fetch`'s subject); if it does, even a checked exception it was not declared to throw, its
+     * units still come back, the other jobs still run, and {@link #runAll} reports it once they have finished.
      */
     public record Job(String name, long weight, Runnable work) {}
 
@@ -47,6 +51,8 @@ public final class BoundedJobs {
      *                                  have finished
      * @throws InterruptedException     if the calling thread is interrupted while it waits; the jobs already
      *                                  started have finished
+     * @throws IllegalStateException    if a job threw: "job 'name' threw, but jobs must not", with what the first
+     *                                  one in list order threw as the cause; every job has run and finished
      */
     public static void runAll(Context ctx, Semaphore units, List<Job> jobs) throws InterruptedException {
         throw new UnsupportedOperationException("TODO: check the weights, then for each job in order"

@@ -18,7 +18,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
@@ -31,9 +30,11 @@ import org.junit.jupiter.api.TestMethodOrder;
  *
  * <p>The backend writes down every request with the fake time it came at, so the tests can say exactly how many
  * calls were made at each instant. Time moves only when a test advances the clock, and a test advances it only
- * once the calls it expects to wait are waiting: a call that waits for a token has a timer scheduled on the clock,
- * which {@link FakeClock#awaitPendingTasks} sees. No test sleeps; each call is given at most a second to end once
- * it can.
+ * once the calls it expects to wait are waiting: a call that waits for a token has a timer scheduled on the clock
+ * ({@link FakeClock#pendingTasks}), or is parked on it ({@link FakeClock#sleepers}). A call that does not wait so
+ * is told which way it went wrong: it went through without waiting, was turned away, waited on another clock, was
+ * released too early, or never went through. No test sleeps; each call is given at most a second to end once it
+ * can.
  *
  * <p>How to run: {@code ./learn check rate_limit}
  */
@@ -71,17 +72,23 @@ class ThrottledClientTest {
         Fixture f = new Fixture();
         ThrottledClient client = f.client();
         try (Background<List<String>> calls = Background.start("calls call", () -> f.callInTurn(client, 4))) {
-            f.awaitWaiting(1, calls::isDone, calls, "the 4th call, with the burst of 3 used up");
+            f.awaitWaiting(1, calls::isDone, calls, calls.thread(), "the 4th call, with the burst of 3 used up");
             assertThat(f.backend.times()).as("the first 3 calls go through at once; the 4th waits")
                     .containsExactly(0L, 0L, 0L);
 
             f.clock.advance(HALF_A_SECOND.minusMillis(1));
-            assertThat(f.clock.pendingTasks()).as("at 499 ms the next token is not due yet (2 a second: one every"
-                    + " 500 ms), so the 4th call must still be waiting").isEqualTo(1);
+            if (f.backend.times().size() > 3) {
+                fail("the 4th call waited, but was released too early: it went through at "
+                        + millis(f.backend.times()).getLast() + ", and its token was due only at 500 ms (2 a second:"
+                        + " one every 500 ms). Wait for the limiter's token, limiter.await(ctx), not for a time"
+                        + " of your own");
+            }
             f.clock.advance(Duration.ofMillis(1));
 
-            List<String> replies = calls.await(ONE_SECOND, () -> "the 4th call was still waiting 1 s after its"
-                    + " token was due at 500 ms on the clock");
+            List<String> replies = calls.await(ONE_SECOND, () -> "the 4th call never went through: it was still"
+                    + " waiting 1 s after its token was due at 500 ms on the clock (timers on the clock: "
+                    + f.clock.pendingTasks() + ", threads parked on it: " + f.clock.sleepers() + "). Wait with"
+                    + " limiter.await(ctx), which wakes when the token is due");
             assertThat(replies).hasSize(4);
             assertThat(f.backend.times()).as("3 calls at once, then the 4th when its token was due, at 500 ms")
                     .containsExactly(0L, 0L, 0L, ms(500));
@@ -101,8 +108,8 @@ class ThrottledClientTest {
                     String request = "call " + i;
                     callers.add(threads.submit("caller " + i, () -> client.call(f.root, request)));
                 }
-                f.awaitWaiting(3, () -> callers.stream().allMatch(Future::isDone), callers.getFirst(), "3 of the 6"
-                        + " callers, with the burst of 3 used up by the others");
+                f.awaitWaiting(3, () -> callers.stream().allMatch(Future::isDone), callers.getFirst(), null, "3 of"
+                        + " the 6 callers, with the burst of 3 used up by the others");
                 assertThat(f.backend.times()).as("6 callers at once: the burst of 3 goes through, the other 3"
                         + " wait for tokens").containsExactly(0L, 0L, 0L);
 
@@ -136,7 +143,7 @@ class ThrottledClientTest {
             f.callInTurn(client, 3);
             return client.call(ctx, "call 4");
         })) {
-            f.awaitWaiting(1, call::isDone, call, "the 4th call, with the burst of 3 used up");
+            f.awaitWaiting(1, call::isDone, call, call.thread(), "the 4th call, with the burst of 3 used up");
 
             ctx.cancel();
 
@@ -152,6 +159,17 @@ class ThrottledClientTest {
             assertThat(f.backend.times()).as("the cancelled call must not reach the backend").hasSize(3);
         } finally {
             ctx.cancel();
+        }
+
+        // The cancelled call's token went back to the bucket: the next call waits for the token due at 500 ms.
+        try (Background<String> next = Background.start("calls call", () -> client.call(f.root, "call 5"))) {
+            f.awaitWaiting(1, next::isDone, next, next.thread(), "the 5th call, with the burst of 3 used up");
+            f.clock.advance(HALF_A_SECOND);
+            next.await(ONE_SECOND, () -> "the call after the cancelled one was still waiting at 500 ms, when the"
+                    + " next token was due: a call that gives up must give its reserved token back to the bucket"
+                    + " (limiter.await(ctx) does)");
+            assertThat(f.backend.times()).as("the call after the cancelled one goes through at 500 ms")
+                    .containsExactly(0L, 0L, 0L, ms(500));
         }
     }
 
@@ -211,6 +229,15 @@ class ThrottledClientTest {
         return Duration.ofMillis(millis).toNanos();
     }
 
+    private static List<String> millis(List<Long> nanos) {
+        return nanos.stream().map(n -> Duration.ofNanos(n).toMillis() + " ms").toList();
+    }
+
+    private static boolean isBlocked(Thread t) {
+        Thread.State s = t.getState();
+        return s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING;
+    }
+
     /** The backend: replies to every request, writing down the fake time of each call. */
     static final class Recorder implements ThrottledClient.Backend {
         private final FakeClock clock;
@@ -256,31 +283,65 @@ class ThrottledClientTest {
         }
 
         /**
-         * Waits until {@code count} calls are waiting for a token: each has a timer scheduled on the clock. Fails in
-         * plain words if the calls end instead, or never start a timer.
+         * Waits until {@code count} calls are waiting for a token on the client's clock: each has a timer scheduled
+         * on it, or is parked on it. Fails in plain words, telling the cases apart, if they do not: the calls went
+         * through without waiting, or were turned away, or waited on something other than the clock (then they
+         * went through at fake time 0, or never go through at all, since only the test moves the clock).
          *
-         * @param ended   whether the calls have all ended (then they did not wait)
-         * @param toCheck a call to ask why it ended: rethrows what it threw, so a TODO reads as one
+         * @param ended   whether the calls have all ended (then they did not wait on the clock)
+         * @param toCheck a call to ask why it ended: rethrows a TODO as it is
+         * @param caller  the thread of the one call expected to wait, watched for a wait elsewhere; null if many
          */
-        void awaitWaiting(int count, BooleanSupplier ended, Object toCheck, String who) throws Exception {
+        void awaitWaiting(int count, BooleanSupplier ended, Object toCheck, Thread caller, String who)
+                throws Exception {
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            for (;;) {
-                try {
-                    clock.awaitPendingTasks(count, Duration.ofMillis(50));
+            long blockedSince = 0; // when the caller was first seen blocked with nothing waiting on the clock
+            Thread.State blockedIn = null;
+            for (int spins = 0; ; spins++) {
+                if (clock.pendingTasks() + clock.sleepers() >= count) {
                     return;
-                } catch (TimeoutException notYet) {
-                    if (ended.getAsBoolean()) {
-                        rethrowFailure(toCheck);
-                        fail("the calls all went through without waiting (the backend saw them at "
-                                + millis(backend.times()) + "), but " + who + ", must wait for a token: make one"
-                                + " Limiter(perSecond, burst, clock) in the constructor and take every call's token"
-                                + " from it (limiter.await(ctx))");
+                }
+                if (ended.getAsBoolean()) {
+                    Exception failure = failureOf(toCheck);
+                    if (failure != null) {
+                        fail(who + " threw " + failure + " at once, instead of waiting for a token: call must"
+                                + " wait for a token, limiter.await(ctx), not turn the call away (only tryCall"
+                                + " turns calls away)", failure);
                     }
-                    if (System.nanoTime() - deadline > 0) {
-                        fail("waited 5 s for " + who + " to wait for a token, but the fake clock never saw its"
-                                + " timer (" + notYet.getMessage() + "). Wait with limiter.await(ctx), on a Limiter"
-                                + " made with the clock the client was given, not with a sleep on the wall clock");
+                    if (blockedIn != null) {
+                        fail("the calls went through at fake time " + millis(backend.times()) + ", and " + who
+                                + " must wait for a token; it waited (its thread was seen " + blockedIn + "), but"
+                                + " there was never a timer on the fake clock: it waited, but not on the client's"
+                                + " clock. Make the Limiter with the clock the client is given, new Limiter(perSecond,"
+                                + " burst, clock): without it, the limiter measures and waits on the wall clock");
                     }
+                    fail("the calls all went through without waiting (the backend saw them at "
+                            + millis(backend.times()) + "), but " + who + ", must wait for a token: make one"
+                            + " Limiter(perSecond, burst, clock) in the constructor and take every call's token"
+                            + " from it (limiter.await(ctx))");
+                }
+                if (caller != null && blockedIn == null && isBlocked(caller)
+                        && clock.pendingTasks() + clock.sleepers() == 0) {
+                    // A call that waits on the clock schedules its timer (or parks on it) before it blocks.
+                    blockedIn = caller.getState();
+                    blockedSince = System.nanoTime();
+                }
+                if (blockedIn != null && System.nanoTime() - blockedSince > Duration.ofSeconds(2).toNanos()) {
+                    fail(who + " never goes through: for 2 s its thread was blocked (" + caller.getState() + ")"
+                            + " with no timer on the fake clock, and only the test moves that clock. It does not"
+                            + " wait on the client's clock: wait with limiter.await(ctx), not with Thread.sleep or a"
+                            + " loop of limiter.allow(), which wait on the wall clock");
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    fail("waited 5 s for " + who + " to wait for a token, but the fake clock never saw its"
+                            + " timer (timers: " + clock.pendingTasks() + ", parked threads: " + clock.sleepers()
+                            + "). Wait with limiter.await(ctx), on a Limiter made with the clock the client was"
+                            + " given, not with a sleep on the wall clock");
+                }
+                if (spins < 100) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
                 }
             }
         }
@@ -292,25 +353,29 @@ class ThrottledClientTest {
             assertThat(backend.times()).as("%s; exactly one, since only one token was due", why).hasSize(count);
         }
 
-        private static void rethrowFailure(Object call) throws Exception {
-            switch (call) {
-                case Background<?> b -> b.await(ONE_SECOND, () -> "unreachable: the call is done");
-                case Future<?> future -> {
-                    try {
-                        future.get(1, TimeUnit.SECONDS);
-                    } catch (ExecutionException e) {
-                        if (e.getCause() instanceof Exception cause) {
-                            throw cause;
+        /** What the ended call threw, or null if it returned; a TODO in the stub is rethrown as it is. */
+        private static Exception failureOf(Object call) throws Exception {
+            try {
+                switch (call) {
+                    case Background<?> b -> b.await(ONE_SECOND, () -> "unreachable: the call is done");
+                    case Future<?> future -> {
+                        try {
+                            future.get(1, TimeUnit.SECONDS);
+                        } catch (ExecutionException e) {
+                            if (e.getCause() instanceof Exception cause) {
+                                throw cause;
+                            }
+                            throw e;
                         }
-                        throw e;
                     }
+                    default -> throw new IllegalArgumentException("not a call: " + call);
                 }
-                default -> throw new IllegalArgumentException("not a call: " + call);
+                return null;
+            } catch (UnsupportedOperationException todo) {
+                throw todo;
+            } catch (Exception e) {
+                return e;
             }
-        }
-
-        private static List<String> millis(List<Long> nanos) {
-            return nanos.stream().map(n -> Duration.ofNanos(n).toMillis() + " ms").toList();
         }
     }
 }

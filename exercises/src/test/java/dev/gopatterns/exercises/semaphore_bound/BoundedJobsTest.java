@@ -13,11 +13,13 @@ import dev.gopatterns.exercises.semaphore_bound.BoundedJobs.Job;
 import dev.gopatterns.sync.Semaphore;
 import dev.gopatterns.testkit.Await;
 import dev.gopatterns.testkit.HangTimeout;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -94,6 +96,36 @@ class BoundedJobsTest {
 
     @Test
     @Order(3)
+    @DisplayName("under randomized weights and finishing orders, the units in flight never exceed the semaphore's"
+            + " size")
+    void boundUnderRandomSchedules() throws Exception {
+        for (long seed = 1; seed <= 20; seed++) {
+            Random random = new Random(seed);
+            try (Jobs j = new Jobs(4)) {
+                j.seed = seed;
+                for (int i = 0; i < 12; i++) {
+                    j.job("job-" + i, 1 + random.nextInt(4), true);
+                }
+                try (Background<Void> call = j.start()) {
+                    j.driveToTheEnd(call, random); // lets a running job finish, picked at random, at each step
+
+                    j.await(call);
+                }
+                assertThat(j.mostInFlight.get()).as("seed %d: at one moment jobs weighing %d units in all were"
+                        + " running (counted by the jobs themselves as they started), but the semaphore has only 4:"
+                        + " a job must hold its weight in units from before it starts until it has finished", seed,
+                        j.mostInFlight.get()).isLessThanOrEqualTo(4);
+                for (Run r : j.runs.values()) {
+                    assertThat(r.times.get()).as("seed %d: job '%s' must run exactly once", seed, r.name)
+                            .isEqualTo(1);
+                }
+                assertThat(j.units.held()).as("seed %d: every unit taken must come back", seed).isZero();
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
     @DisplayName("a big job is not starved: the small jobs listed after it wait until it has run")
     void bigJobNotStarved() throws Exception {
         try (Jobs j = new Jobs(4)) {
@@ -123,7 +155,31 @@ class BoundedJobsTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
+    @DisplayName("runAll waits for units parked in units.acquire, not polling")
+    void waitingForUnitsIsParked() throws Exception {
+        try (Jobs j = new Jobs(1)) {
+            j.job("a", 1, true);
+            j.job("b", 1, false);
+            try (Background<Void> call = j.start()) {
+                Eventually.until(() -> j.running("a") || call.isDone(), () -> "job 'a' to start (units held: "
+                        + j.units.held() + " of 1)");
+                j.failIfReturned(call, "job 'a' was still running, and job 'b' had not started");
+
+                Eventually.until(() -> call.isDone() || (j.units.waiting() == 1 && isBlocked(call.thread())),
+                        () -> "runAll to wait for job 'b''s unit, which job 'a' holds. " + j.pollingOrStuck(call));
+                j.failIfReturned(call, "job 'a' was still running, and job 'b' had not started");
+
+                j.finish("a");
+                j.await(call);
+            }
+            assertThat(j.runs.get("b").times.get()).as("job 'b' must run once job 'a' has given its unit back")
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
+    @Order(6)
     @DisplayName("a job heavier than the whole semaphore is refused before any job starts, with a message that"
             + " names the rule")
     void tooHeavyRefused() throws Exception {
@@ -147,7 +203,40 @@ class BoundedJobsTest {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
+    @DisplayName("a job that throws an unchecked exception gives its units back, the jobs after it still run, and"
+            + " runAll throws IllegalStateException naming it")
+    void uncheckedFailureGivesTheUnitsBack() throws Exception {
+        try (Jobs j = new Jobs(2)) {
+            ArithmeticException bug = new ArithmeticException("/ by zero");
+            j.job("fails", 2, true).throwsWhenDone = bug;
+            j.job("after", 2, true);
+
+            j.checkFailureIsReported(bug, () -> j.finish("fails"));
+        }
+    }
+
+    @Test
+    @Order(8)
+    @DisplayName("a job interrupted while it runs, which lets the checked InterruptedException out, gives its units"
+            + " back, the jobs after it still run, and runAll throws IllegalStateException naming it")
+    void checkedFailureGivesTheUnitsBack() throws Exception {
+        try (Jobs j = new Jobs(2)) {
+            Run fails = j.job("fails", 2, true);
+            fails.letsInterruptOut = true;
+            j.job("after", 2, true);
+
+            j.checkFailureIsReported(null, () -> {
+                fails.thread.interrupt(); // the job's wait throws InterruptedException, and the job lets it out
+                Await.until("job 'fails' to end once interrupted", () -> fails.finished != 0);
+            });
+            assertThat(fails.thrown).as("the test's own job must have ended with InterruptedException")
+                    .isInstanceOf(InterruptedException.class);
+        }
+    }
+
+    @Test
+    @Order(9)
     @DisplayName("when the context ends while runAll waits for units, it starts no more jobs, waits for those"
             + " running, and throws the context's error")
     void contextEndsTheWait() throws Exception {
@@ -170,6 +259,7 @@ class BoundedJobsTest {
                         + " units.acquire(ctx, weight)");
                 j.failIfReturned(call, "its context had been cancelled while job 'a' was still running: it must"
                         + " still wait for the jobs it started");
+                j.checkNothingGivenBack("a", "the wait for job 'b''s units had been cancelled");
                 j.finish("a");
                 try {
                     j.await(call);
@@ -183,12 +273,53 @@ class BoundedJobsTest {
                     + " start once the context has ended").isZero();
             assertThat(j.finishedWhenRunAllReturned).as("runAll must wait for job 'a' before it throws")
                     .isEqualTo(1);
-            assertThat(j.units.held()).as("every unit taken must come back").isZero();
+            j.checkUnitsAllBack();
         }
     }
 
     @Test
-    @Order(6)
+    @Order(10)
+    @DisplayName("when runAll's thread is interrupted while it waits for units, it starts no more jobs, waits for"
+            + " those running, and throws InterruptedException")
+    void interruptEndsTheWait() throws Exception {
+        try (Jobs j = new Jobs(2)) {
+            j.job("a", 2, true);
+            j.job("b", 1, false);
+            j.job("c", 1, false);
+            try (Background<Void> call = j.start()) {
+                Eventually.until(() -> (j.running("a") && j.units.waiting() >= 1) || call.isDone(), () -> "job"
+                        + " 'a' to run and runAll to wait for the units of job 'b' (units held: " + j.units.held()
+                        + " of 2, waiting for units: " + j.units.waiting() + ")");
+                j.failIfReturned(call, "job 'a' was still running, and jobs 'b' and 'c' had not started");
+
+                call.thread().interrupt();
+
+                Eventually.until(() -> call.isDone() || (j.units.waiting() == 0 && isBlocked(call.thread())),
+                        () -> "runAll to stop waiting for units once its thread was interrupted (waiting for"
+                        + " units: " + j.units.waiting() + "). units.acquire throws InterruptedException: let it"
+                        + " out, do not catch it and go on");
+                if (!call.isDone()) {
+                    j.checkNothingGivenBack("a", "runAll's wait for job 'b''s units had been interrupted");
+                }
+                j.finish("a");
+                try {
+                    j.await(call);
+                    fail("runAll returned normally, but its thread was interrupted while it waited for the units of"
+                            + " job 'b': it must throw InterruptedException (units.acquire does; do not catch it)");
+                } catch (InterruptedException expected) {
+                    // the rule holds: the interrupt reaches the caller
+                }
+            }
+            assertThat(j.runs.get("b").times.get() + j.runs.get("c").times.get()).as("jobs 'b' and 'c' must not"
+                    + " start once runAll's thread has been interrupted").isZero();
+            assertThat(j.finishedWhenRunAllReturned).as("runAll must wait for job 'a' before it throws")
+                    .isEqualTo(1);
+            j.checkUnitsAllBack();
+        }
+    }
+
+    @Test
+    @Order(11)
     @DisplayName("with a context that has already ended, runAll starts nothing and throws the context's error")
     void contextAlreadyEnded() throws Exception {
         try (Jobs j = new Jobs(4)) {
@@ -207,6 +338,12 @@ class BoundedJobsTest {
 
     // ------------------------------------------------------------------------------------------------ helpers
 
+    /** Throws {@code t} as it is, checked or not, from code that does not declare it (a Runnable). */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> RuntimeException sneaky(Throwable t) throws T {
+        throw (T) t;
+    }
+
     private static boolean isBlocked(Thread t) {
         Thread.State s = t.getState();
         return s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING;
@@ -223,6 +360,12 @@ class BoundedJobsTest {
         volatile long finished;
         volatile boolean told;
         volatile Thread thread;
+        /** Thrown by the job once the test lets it finish; null for a job that returns normally. */
+        volatile Throwable throwsWhenDone;
+        /** Whether an interrupt while it waits ends the job with InterruptedException, rather than normally. */
+        volatile boolean letsInterruptOut;
+        /** What the job ended with, if it threw. */
+        volatile Throwable thrown;
 
         Run(String name, long weight, boolean waitsToBeTold) {
             this.name = name;
@@ -252,9 +395,14 @@ class BoundedJobsTest {
             units = new Semaphore(size);
         }
 
+        /** The seed of a randomized run, named in its failures; 0 if the run is not randomized. */
+        volatile long seed;
+
         /** Adds a job; one that waits to be told runs until {@link #finish}. */
-        void job(String name, long weight, boolean waitsToBeTold) {
-            runs.put(name, new Run(name, weight, waitsToBeTold));
+        Run job(String name, long weight, boolean waitsToBeTold) {
+            Run r = new Run(name, weight, waitsToBeTold);
+            runs.put(name, r);
+            return r;
         }
 
         private Job asJob(Run r) {
@@ -271,15 +419,23 @@ class BoundedJobsTest {
                     if (r.waitsToBeTold) {
                         r.go.receiveOrClosed(); // returns when the test closes go
                     }
+                    if (r.throwsWhenDone != null) {
+                        r.thrown = r.throwsWhenDone;
+                        throw sneaky(r.throwsWhenDone);
+                    }
                 } catch (InterruptedException e) {
+                    if (r.letsInterruptOut) {
+                        r.thrown = e;
+                        throw sneaky(e); // as a job written with a sneaky throw (or in Kotlin) would
+                    }
                     Thread.currentThread().interrupt(); // the test is cleaning up: end the job, keep the flag
                 } finally {
                     synchronized (running) {
                         running.remove(r);
                     }
                     inFlight.addAndGet(-r.weight);
+                    finished.incrementAndGet(); // before r.finished, which finish() waits for: it then counts
                     r.finished = sequence.incrementAndGet();
-                    finished.incrementAndGet();
                 }
             });
         }
@@ -336,24 +492,139 @@ class BoundedJobsTest {
          * bound, and lets the oldest running job finish.
          */
         void driveToTheEnd(Background<Void> call) throws Exception {
+            driveToTheEnd(call, null);
+        }
+
+        /** {@link #driveToTheEnd(Background)}, letting a running job picked by {@code pick} finish at each step. */
+        void driveToTheEnd(Background<Void> call, Random pick) throws Exception {
             while (finished.get() < runs.size()) {
                 Eventually.until(() -> call.isDone() || inFlight.get() > units.size() || settled(), () -> "runAll"
                         + " to start every job the free units allow (units held: " + units.held() + " of "
                         + units.size() + ", waiting for units: " + units.waiting() + ", weight of the jobs"
                         + " running: " + inFlight.get() + ", jobs started: " + started.get() + " of " + runs.size()
                         + "). Take each job's units from the semaphore runAll is given, units.acquire(ctx,"
-                        + " weight), then start the job at once in a thread of its own");
+                        + " weight), then start the job at once in a thread of its own. " + pollingOrStuck(call));
                 failIfReturned(call, (runs.size() - finished.get()) + " of its jobs had not finished");
-                long weight = inFlight.get();
-                assertThat(weight).as("jobs weighing %d units in all were running at once, but the semaphore has"
-                        + " only %d: every job must acquire its weight in units before it starts", weight,
-                        units.size()).isLessThanOrEqualTo(units.size());
-                Run oldest;
+                checkBound();
+                Run next;
                 synchronized (running) {
-                    oldest = running.getFirst();
+                    next = pick == null ? running.getFirst() : running.get(pick.nextInt(running.size()));
                 }
-                finish(oldest.name);
+                finish(next.name);
             }
+        }
+
+        /** Fails if the jobs running weigh more than the semaphore's size, saying which rule that breaks. */
+        private void checkBound() {
+            long weight = inFlight.get();
+            if (weight > units.size()) {
+                fail((seed == 0 ? "" : "seed " + seed + ": ") + "jobs weighing " + weight + " units in all were"
+                        + " running at once, but the semaphore has only " + units.size() + " (and held "
+                        + units.held() + "): a job must hold its weight in units, units.acquire(ctx, job.weight()),"
+                        + " from before it starts until it has finished. Release in the job's own thread, in a"
+                        + " finally around its work, not in the loop that starts it");
+            }
+        }
+
+        /**
+         * Why runAll is not waiting in the semaphore when it should be: its thread polls, or waits on something
+         * else. Empty if it is waiting there, or has returned.
+         */
+        String pollingOrStuck(Background<Void> call) {
+            Thread.State state = call.thread().getState();
+            if (call.isDone() || units.waiting() > 0 || started.get() == runs.size()) {
+                return "";
+            }
+            return "The semaphore has no waiter, but runAll had not started every job, and its thread was " + state
+                    + (isBlocked(call.thread()) ? " (parked, but not in the semaphore)" : " (running: spinning)")
+                    + ": it polls instead of waiting in units.acquire(ctx, weight). A loop of tryAcquire, with or"
+                    + " without a sleep, burns a processor and can be overtaken; acquire parks the thread and is"
+                    + " woken, in its turn, when the units are free";
+        }
+
+        /**
+         * Runs the failure scenario of jobs 'fails' (2 units, made to throw by {@code ending}) and 'after' (2 units)
+         * on a semaphore of 2: the units of 'fails' must come back, 'after' must still run, and runAll must throw IllegalStateException naming 'fails', with what it threw as
+         * the cause ({@code thrown}, or if null, whatever 'fails' ended with).
+         */
+        void checkFailureIsReported(Throwable thrown, Runnable ending) throws Exception {
+            Run fails = runs.get("fails");
+            Run after = runs.get("after");
+            try (Background<Void> call = start()) {
+                Eventually.until(() -> (running("fails") && units.waiting() >= 1) || call.isDone(), () -> "job"
+                        + " 'fails' to run and runAll to wait for the units of job 'after' (units held: "
+                        + units.held() + " of 2, waiting for units: " + units.waiting() + ")");
+                failIfReturned(call, "job 'fails' was still running, and job 'after' had not started");
+
+                ending.run();
+
+                Supplier<String> lost = () -> "job 'fails' threw " + fails.thrown + " and ended, but its 2 units"
+                        + " never came back (units held: " + units.held() + " of 2, waiting for units: "
+                        + units.waiting() + "), so job 'after' waits for them for ever. A job that throws must"
+                        + " still give its units back, or the semaphore shrinks for good: give the units back in a"
+                        + " finally, units.release(weight), however the job ends (a catch of RuntimeException"
+                        + " misses checked exceptions and errors)";
+                // The job's thread ending is a settled state: if its units are still held then, they are lost (no
+                // other job is running, and 'after' is the last one, so no other acquire can hold them).
+                Eventually.until(() -> call.isDone() || after.started != 0 || (fails.thread != null
+                        && !fails.thread.isAlive() && units.held() >= 2 && units.waiting() >= 1), lost);
+                if (after.started == 0 && !call.isDone()) {
+                    fail(lost.get());
+                }
+                failIfReturned(call, "job 'after' had not finished");
+
+                finish("after");
+                Throwable cause = thrown != null ? thrown : fails.thrown;
+                try {
+                    await(call);
+                    fail("runAll returned normally, but job 'fails' threw " + cause + ": a job's failure must"
+                            + " reach the caller. Once every job has finished, throw IllegalStateException naming"
+                            + " the job, with what it threw as its cause (a submitted job's Future holds it)");
+                } catch (UnsupportedOperationException todo) {
+                    throw todo;
+                } catch (Exception e) {
+                    if (!(e instanceof IllegalStateException) || e.getMessage() == null
+                            || !e.getMessage().contains("fails") || e.getCause() != cause) {
+                        fail("runAll threw " + e + " (caused by " + e.getCause() + "), but when job 'fails' throws"
+                                + " " + cause + ", a job's failure must reach the caller as IllegalStateException"
+                                + " naming the job, with what it threw as its cause", e);
+                    }
+                }
+            }
+            for (String name : List.of("fails", "after")) {
+                assertThat(runs.get(name).times.get()).as("job '%s' must run exactly once, though job 'fails'"
+                        + " threw", name).isEqualTo(1);
+            }
+            assertThat(finishedWhenRunAllReturned).as("runAll must wait for every job before it throws")
+                    .isEqualTo(2);
+            checkUnitsAllBack();
+        }
+
+        /**
+         * While job {@code name} still runs, after a failed acquire: the semaphore must still hold at least the
+         * units of the jobs running. A failed acquire has taken nothing, so nothing may be given back for it.
+         */
+        void checkNothingGivenBack(String name, String when) {
+            long held = units.held();
+            long weight = inFlight.get();
+            assertThat(held).as("job '%s' was still running and held %d units, but once %s the semaphore held only"
+                    + " %d: units were given back that were never taken. When acquire throws it has taken nothing:"
+                    + " call it before the try whose finally releases, never inside it", name, weight, when, held)
+                    .isGreaterThanOrEqualTo(weight);
+        }
+
+        /** Every unit has come back: none is held, and a job of the semaphore's whole size still gets in. */
+        void checkUnitsAllBack() throws Exception {
+            assertThat(units.held()).as("every unit taken must come back, however the jobs and runAll ended:"
+                    + " release in a finally, exactly the weight acquired").isZero();
+            AtomicInteger ran = new AtomicInteger();
+            Background.within(ONE_SECOND, "calls runAll again", () -> {
+                BoundedJobs.runAll(Context.background(), units, List.of(new Job("whole", units.size(),
+                        ran::incrementAndGet)));
+                return null;
+            }, () -> "a later runAll with a job of weight " + units.size() + " did not finish within 1 s on the same"
+                    + " semaphore (units held: " + units.held() + "): units were lost");
+            assertThat(ran.get()).as("a later job that needs every unit must still get in").isEqualTo(1);
         }
 
         /**

@@ -32,8 +32,9 @@ public final class BoundedJobs {
     private BoundedJobs() {}
 
     /**
-     * A piece of work that holds {@code weight} units while it runs. The work does not throw (failing fast was
-     * exercise `errgroup_fetch`'s subject).
+     * A piece of work that holds {@code weight} units while it runs. The work should not throw (failing fast was
+     * exercise `errgroup_fetch`'s subject); if it does, even a checked exception it was not declared to throw, its
+     * units still come back, the other jobs still run, and {@link #runAll} reports it once they have finished.
      */
     public record Job(String name, long weight, Runnable work) {}
 
@@ -46,6 +47,8 @@ public final class BoundedJobs {
      *                                  have finished
      * @throws InterruptedException     if the calling thread is interrupted while it waits; the jobs already
      *                                  started have finished
+     * @throws IllegalStateException    if a job threw: "job 'name' threw, but jobs must not", with what the first
+     *                                  one in list order threw as the cause; every job has run and finished
      */
     public static void runAll(Context ctx, Semaphore units, List<Job> jobs) throws InterruptedException {
         for (Job job : jobs) {
