@@ -7,7 +7,10 @@ import dev.gopatterns.chan.Select;
 import dev.gopatterns.chan.SendChannel;
 import dev.gopatterns.context.CancellableContext;
 import dev.gopatterns.context.Context;
+import dev.gopatterns.context.ContextException;
 import dev.gopatterns.context.InterruptScope;
+import dev.gopatterns.resilience.DeadLetter;
+import dev.gopatterns.resilience.Policy;
 import dev.gopatterns.resilience.Retry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,7 +67,11 @@ final class ApplyStage {
 
     record Value(Object result) implements Outcome {}
 
-    record Failed(Throwable error, int attempts) implements Outcome {}
+    record Failed(Throwable error, int attempts, List<Throwable> history) implements Outcome {
+        Failed(Throwable error, int attempts) {
+            this(error, attempts, List.of(error));
+        }
+    }
 
     enum Cancelled implements Outcome { CANCELLED }
 
@@ -227,7 +234,7 @@ final class ApplyStage {
                 // A pipeline carries no nulls: a bug of the function, never retried.
                 Throwable npe = new NullPointerException("stage '" + name + "' returned null for " + item);
                 attempts.failedForGood(npe);
-                return new Failed(npe, attempts.attempt());
+                return new Failed(npe, attempts.attempt(), List.copyOf(attempts.errors()));
             } catch (Throwable t) {
                 error = t;
             }
@@ -240,13 +247,30 @@ final class ApplyStage {
                 }
                 case Retry.Decision.GiveUp(Retry.GiveUpReason reason, Throwable last) -> {
                     return reason == Retry.GiveUpReason.CANCELLED ? Cancelled.CANCELLED
-                            : new Failed(last, attempts.attempt());
+                            : new Failed(last, attempts.attempt(), List.copyOf(attempts.errors()));
                 }
             }
         }
     }
 
     private Object callOnce(Object item) throws Throwable {
+        Policy around = spec.around();
+        if (around == Policy.none()) {
+            return callOnce(ctx, item);
+        }
+        return around.call(ctx, c -> {
+            try {
+                return callOnce(c, item);
+            } catch (Exception | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new java.lang.reflect.UndeclaredThrowableException(t);
+            }
+        });
+    }
+
+    /** One call of the function, under the stage's interrupt scope or, with a timeout, in its own context. */
+    private Object callOnce(Context ctx, Object item) throws Throwable {
         Duration timeout = spec.timeout();
         if (timeout == null) {
             InterruptScope.Entry entry = scope.enter();
@@ -309,7 +333,7 @@ final class ApplyStage {
                 c.held--;
                 return true;
             }
-            case Failed(Throwable error, int attempts) -> {
+            case Failed(Throwable error, int attempts, List<Throwable> history) -> {
                 c.held--;
                 Failure failure = new Failure(name, item, error, attempts);
                 ErrorPolicy policy = error instanceof Error ? ErrorPolicy.FAIL_FAST : spec.policy();
@@ -326,6 +350,17 @@ final class ApplyStage {
                         c.failed++;
                         run.fail(failure);
                         return false;
+                    }
+                    case DEAD_LETTER -> {
+                        c.failed++;
+                        DeadLetter<Object> letter = new DeadLetter<>(name, item, history, attempts,
+                                ctx.clock().nanoTime());
+                        try {
+                            spec.deadLetters().add(ctx, letter);
+                            return true;
+                        } catch (ContextException cancelled) {
+                            return false; // the run was cancelled while the queue was full: counted failed
+                        }
                     }
                 }
                 throw new AssertionError(policy);

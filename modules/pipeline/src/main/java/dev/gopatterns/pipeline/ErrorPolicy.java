@@ -7,7 +7,7 @@ import dev.gopatterns.resilience.Retry;
  * Chosen per stage with {@link Pipeline#onError}; the default is {@link #FAIL_FAST}.
  *
  * <table>
- *   <caption>The three policies, and the Go code each stands for</caption>
+ *   <caption>The four policies, and the Go code each stands for</caption>
  *   <tr><th>policy</th><th>the item</th><th>the pipeline</th><th>Go</th></tr>
  *   <tr><td>{@link #FAIL_FAST}</td><td>counted failed; its {@link Failure} becomes the run's error</td>
  *       <td>cancelled: every stage stops, the terminal call throws {@link PipelineException}</td>
@@ -21,7 +21,8 @@ import dev.gopatterns.resilience.Retry;
  * </table>
  *
  * <p>Whatever the policy, a failed item is never lost silently: it is in the {@link Summary} counts, and with
- * {@code FAIL_FAST} or {@code REPORT} its {@link Failure} carries the item itself. An {@link Error} (not an
+ * {@code FAIL_FAST} or {@code REPORT} its {@link Failure} carries the item itself, with {@code DEAD_LETTER} its
+ * dead letter does. An {@link Error} (not an
  * {@link Exception}) thrown by a stage function is always treated as {@code FAIL_FAST}: it means the program is
  * broken, not the item.
  */
@@ -31,5 +32,10 @@ public enum ErrorPolicy {
     /** Each failure goes on the run's errors channel, beside the results; the pipeline goes on. */
     REPORT,
     /** Each failure is counted and dropped; the pipeline goes on. */
-    SKIP
+    SKIP,
+    /**
+     * Each failure is counted failed and added, with every attempt's failure, to the stage's dead-letter queue;
+     * the pipeline goes on. Set by {@link Pipeline#deadLetters}, which names the queue.
+     */
+    DEAD_LETTER
 }

@@ -4,6 +4,10 @@ import dev.gopatterns.chan.ReceiveChannel;
 import dev.gopatterns.chan.SendChannel;
 import dev.gopatterns.context.Context;
 import dev.gopatterns.rate.Limiter;
+import dev.gopatterns.resilience.CircuitBreaker;
+import dev.gopatterns.resilience.DeadLetter;
+import dev.gopatterns.resilience.DeadLetters;
+import dev.gopatterns.resilience.Policy;
 import dev.gopatterns.resilience.Retry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -298,7 +302,35 @@ public final class Pipeline<T> {
     /** What the last stage does with an item whose function failed; the default is {@link ErrorPolicy#FAIL_FAST}. */
     public Pipeline<T> onError(ErrorPolicy policy) {
         Objects.requireNonNull(policy, "policy");
+        if (policy == ErrorPolicy.DEAD_LETTER) {
+            throw new IllegalArgumentException("onError(DEAD_LETTER) has no queue to send to: use"
+                    + " deadLetters(queue)");
+        }
         return replaceLast(last().withKind(lastApply("onError").with(policy)));
+    }
+
+    /**
+     * The last stage's items that fail (after their retries) go to {@code queue}, each a {@link DeadLetter} with
+     * every attempt's failure, oldest first, and the stage's name as its source; they are counted failed, and the
+     * pipeline goes on ({@link ErrorPolicy#DEAD_LETTER}). A full queue holds the stage back (back-pressure, never a
+     * drop); if the run is cancelled while it waits, the item is counted failed and not added.
+     */
+    public Pipeline<T> deadLetters(DeadLetters<Object> queue) {
+        Objects.requireNonNull(queue, "deadLetters");
+        return replaceLast(last().withKind(lastApply("deadLetters").with(queue)));
+    }
+
+    /**
+     * Runs each call of the last stage's function under {@code policy}: a {@link CircuitBreaker} or a
+     * {@link dev.gopatterns.resilience.Bulkhead} shared with other callers of the same service, or several
+     * {@linkplain Policy#compose composed}. It is inside the stage's {@link #retry} (each attempt is judged by it,
+     * and its refusals are failures the retry may retry) and outside the stage's {@link #timeout} (whose
+     * {@code DeadlineExceededException} a breaker does not count by default: put a
+     * {@link dev.gopatterns.resilience.Timeout} in the policy, inside the breaker, to count timeouts as failures).
+     */
+    public Pipeline<T> policy(Policy policy) {
+        Objects.requireNonNull(policy, "policy");
+        return replaceLast(last().withKind(lastApply("policy").with(policy)));
     }
 
     /** How the last stage retries an item whose function threw; the default is {@link Retry#none()}. */
@@ -414,7 +446,7 @@ public final class Pipeline<T> {
         @SuppressWarnings("unchecked")
         StageFunction<Object, Object> f = (StageFunction<Object, Object>) fn;
         return append(new StageSpec.Apply(label, f, shape, mode, parallelism, key, ErrorPolicy.FAIL_FAST,
-                Retry.none(), null));
+                Retry.none(), null, Policy.none(), null));
     }
 
     private <R> Pipeline<R> append(StageSpec.Kind kind) {

@@ -2,6 +2,8 @@ package dev.gopatterns.pipeline;
 
 import dev.gopatterns.chan.ReceiveChannel;
 import dev.gopatterns.rate.Limiter;
+import dev.gopatterns.resilience.DeadLetters;
+import dev.gopatterns.resilience.Policy;
 import dev.gopatterns.resilience.Retry;
 import java.time.Duration;
 import java.util.function.Function;
@@ -51,18 +53,29 @@ record StageSpec(String name, int buffer, Kind kind) {
 
     /** A stage that calls a user function per item: map, filter, flatMap and their parallel forms. */
     record Apply(String label, Pipeline.StageFunction<Object, Object> fn, Shape shape, Mode mode, int parallelism,
-                 Function<Object, Object> key, ErrorPolicy policy, Retry retry, Duration timeout) implements Kind {
+                 Function<Object, Object> key, ErrorPolicy policy, Retry retry, Duration timeout, Policy around,
+                 DeadLetters<Object> deadLetters) implements Kind {
 
         Apply with(ErrorPolicy p) {
-            return new Apply(label, fn, shape, mode, parallelism, key, p, retry, timeout);
+            return new Apply(label, fn, shape, mode, parallelism, key, p, retry, timeout, around,
+                    p == ErrorPolicy.DEAD_LETTER ? deadLetters : null);
         }
 
         Apply with(Retry r) {
-            return new Apply(label, fn, shape, mode, parallelism, key, policy, r, timeout);
+            return new Apply(label, fn, shape, mode, parallelism, key, policy, r, timeout, around, deadLetters);
         }
 
         Apply withTimeout(Duration t) {
-            return new Apply(label, fn, shape, mode, parallelism, key, policy, retry, t);
+            return new Apply(label, fn, shape, mode, parallelism, key, policy, retry, t, around, deadLetters);
+        }
+
+        Apply with(Policy p) {
+            return new Apply(label, fn, shape, mode, parallelism, key, policy, retry, timeout, p, deadLetters);
+        }
+
+        Apply with(DeadLetters<Object> dlq) {
+            return new Apply(label, fn, shape, mode, parallelism, key, ErrorPolicy.DEAD_LETTER, retry, timeout,
+                    around, dlq);
         }
     }
 

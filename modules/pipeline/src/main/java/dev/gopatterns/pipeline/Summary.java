@@ -40,8 +40,8 @@ public record Summary(List<Stage> stages) {
      * @param out       values sent to the next stage
      * @param passed    received items whose output was sent in full
      * @param dropped   items dropped on purpose: a filter's no
-     * @param failed    items whose function failed, under {@link ErrorPolicy#FAIL_FAST} or
-     *                  {@link ErrorPolicy#REPORT}; also items a throttle's limiter refused, and, in the sink, values
+     * @param failed    items whose function failed, under {@link ErrorPolicy#FAIL_FAST},
+     *                  {@link ErrorPolicy#REPORT} or {@link ErrorPolicy#DEAD_LETTER}; also items a throttle's limiter refused, and, in the sink, values
      *                  whose consumer threw
      * @param skipped   items whose function failed, under {@link ErrorPolicy#SKIP}
      * @param cancelled items received but not passed on because the run (or, upstream of a {@code take}, the rest

@@ -10,6 +10,7 @@ import dev.gopatterns.chan.Select;
 import dev.gopatterns.clock.FakeClock;
 import dev.gopatterns.context.Context;
 import dev.gopatterns.context.DeadlineExceededException;
+import dev.gopatterns.resilience.DeadLetters;
 import dev.gopatterns.resilience.Retry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -159,10 +160,14 @@ class PipelineErrorsTest {
     @ParameterizedTest
     @EnumSource(ErrorPolicy.class)
     void anErrorIsAlwaysFailFast(ErrorPolicy policy) {
-        assertThatThrownBy(() -> Pipeline.of(1, 2, 3).map((ctx, i) -> {
+        DeadLetters<Object> dlq = DeadLetters.withCapacity(10);
+        Pipeline<Object> broken = Pipeline.of(1, 2, 3).map((ctx, i) -> {
             throw new AssertionError("broken");
-        }).onError(policy).forEach(BG, v -> { }, f -> { })).isInstanceOf(PipelineException.class)
+        });
+        Pipeline<Object> p = policy == ErrorPolicy.DEAD_LETTER ? broken.deadLetters(dlq) : broken.onError(policy);
+        assertThatThrownBy(() -> p.forEach(BG, v -> { }, f -> { })).isInstanceOf(PipelineException.class)
                 .hasCauseInstanceOf(AssertionError.class);
+        assertThat(dlq.depth()).as("an Error is the program's, not the item's: no dead letter").isZero();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.gopatterns.pool;
 
+import dev.gopatterns.resilience.Policy;
 import dev.gopatterns.resilience.Retry;
 import java.time.Duration;
 import java.util.Collections;
@@ -9,7 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * How one job is to be run: its priority, its timeout, its retries, and the capabilities a worker needs to run it. Immutable;
+ * How one job is to be run: its priority, its timeout, its retries and policy, and the capabilities a worker needs to run it. Immutable;
  * start from {@link #defaults()} and change what you need.
  *
  * <pre>{@code
@@ -23,21 +24,23 @@ import java.util.TreeSet;
  * safe to share between threads without synchronization.
  */
 public final class JobOptions {
-    private static final JobOptions DEFAULTS = new JobOptions(0, null, Set.of(), Retry.none());
+    private static final JobOptions DEFAULTS = new JobOptions(0, null, Set.of(), Retry.none(), Policy.none());
 
     private final int priority;
     private final Duration timeout;
     private final Set<String> requires;
     private final Retry retry;
+    private final Policy policy;
 
-    private JobOptions(int priority, Duration timeout, Set<String> requires, Retry retry) {
+    private JobOptions(int priority, Duration timeout, Set<String> requires, Retry retry, Policy policy) {
         this.priority = priority;
         this.timeout = timeout;
         this.requires = requires;
         this.retry = retry;
+        this.policy = policy;
     }
 
-    /** Priority 0, no timeout, no required capability, no retry. */
+    /** Priority 0, no timeout, no required capability, no retry, no policy. */
     public static JobOptions defaults() {
         return DEFAULTS;
     }
@@ -50,7 +53,7 @@ public final class JobOptions {
         if (level < 0) {
             throw new IllegalArgumentException("pool: priority must be >= 0, was " + level);
         }
-        return new JobOptions(level, timeout, requires, retry);
+        return new JobOptions(level, timeout, requires, retry, policy);
     }
 
     /**
@@ -63,7 +66,7 @@ public final class JobOptions {
         if (limit.isNegative() || limit.isZero()) {
             throw new IllegalArgumentException("pool: timeout must be > 0, was " + limit);
         }
-        return new JobOptions(priority, limit, requires, retry);
+        return new JobOptions(priority, limit, requires, retry, policy);
     }
 
     /**
@@ -75,7 +78,7 @@ public final class JobOptions {
         for (String c : capabilities) {
             set.add(Objects.requireNonNull(c, "capability"));
         }
-        return new JobOptions(priority, timeout, Collections.unmodifiableSortedSet(set), retry);
+        return new JobOptions(priority, timeout, Collections.unmodifiableSortedSet(set), retry, policy);
     }
 
     /**
@@ -86,7 +89,28 @@ public final class JobOptions {
      * during the attempts ends {@link Result.Cancelled}. The default is {@link Retry#none()}.
      */
     public JobOptions retry(Retry policy) {
-        return new JobOptions(priority, timeout, requires, Objects.requireNonNull(policy, "retry"));
+        return new JobOptions(priority, timeout, requires, Objects.requireNonNull(policy, "retry"), this.policy);
+    }
+
+    /**
+     * A policy each attempt of the job's task runs under: a {@link dev.gopatterns.resilience.CircuitBreaker} or a
+     * {@link dev.gopatterns.resilience.Bulkhead} shared by the jobs that call one service, a per-attempt
+     * {@link dev.gopatterns.resilience.Timeout}, or several {@linkplain Policy#compose composed}. The
+     * {@link #retry} is outside it: a breaker's refusal or a timeout is a failure the retry may retry, and each
+     * attempt is judged by the breaker. A job the policy refuses ends {@link Result.Failed} with the refusal
+     * ({@code CallNotPermittedException}, {@code BulkheadFullException}). The default is {@link Policy#none()}.
+     *
+     * <pre>{@code
+     * JobOptions toPayments = JobOptions.defaults().retry(retry).policy(Policy.compose(breaker, bulkhead));
+     * }</pre>
+     */
+    public JobOptions policy(Policy policy) {
+        return new JobOptions(priority, timeout, requires, retry, Objects.requireNonNull(policy, "policy"));
+    }
+
+    /** The policy each attempt runs under; {@link Policy#none()} if none. */
+    public Policy policy() {
+        return policy;
     }
 
     /** The retry policy; {@link Retry#none()} if the job is run once. */
@@ -112,18 +136,19 @@ public final class JobOptions {
     @Override
     public boolean equals(Object o) {
         return o instanceof JobOptions j && priority == j.priority && Objects.equals(timeout, j.timeout)
-                && requires.equals(j.requires) && retry.equals(j.retry);
+                && requires.equals(j.requires) && retry.equals(j.retry) && policy.equals(j.policy);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(priority, timeout, requires, retry);
+        return Objects.hash(priority, timeout, requires, retry, policy);
     }
 
     @Override
     public String toString() {
         return "JobOptions[priority=" + priority + (timeout != null ? ", timeout=" + timeout : "")
                 + (requires.isEmpty() ? "" : ", requires=" + requires)
-                + (retry == Retry.none() ? "" : ", retry=" + retry) + "]";
+                + (retry == Retry.none() ? "" : ", retry=" + retry)
+                + (policy == Policy.none() ? "" : ", policy=" + policy) + "]";
     }
 }

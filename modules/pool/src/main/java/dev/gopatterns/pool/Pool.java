@@ -1,13 +1,18 @@
 package dev.gopatterns.pool;
 
 import dev.gopatterns.chan.Select;
+import dev.gopatterns.chan.ChannelClosedException;
 import dev.gopatterns.chan.SelectCase;
 import dev.gopatterns.chan.UncheckedInterruptedException;
 import dev.gopatterns.context.CancellableContext;
 import dev.gopatterns.context.Context;
 import dev.gopatterns.context.ContextException;
 import dev.gopatterns.rate.Limiter;
+import dev.gopatterns.resilience.DeadLetter;
+import dev.gopatterns.resilience.DeadLetters;
+import dev.gopatterns.resilience.Policy;
 import dev.gopatterns.resilience.Retry;
+import dev.gopatterns.resilience.RetryEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -53,6 +58,8 @@ final class Pool implements WorkerPool {
     private final Context jobParent;
     private final long defaultTimeoutNanos;
     private final Limiter limiter;
+    /** Where failed jobs go, besides their handles; null if nowhere. */
+    private final DeadLetters<FailedJob<?>> deadLetters;
     private final JobQueue queue;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final AtomicBoolean ended = new AtomicBoolean();
@@ -67,6 +74,7 @@ final class Pool implements WorkerPool {
         this.jobParent = Context.withoutCancel(ctx);
         this.defaultTimeoutNanos = b.jobTimeout == null ? -1 : b.jobTimeout.toNanos();
         this.limiter = b.limiter;
+        this.deadLetters = b.deadLetters;
         ThreadFactory factory = b.threadFactory != null ? b.threadFactory
                 : Thread.ofVirtual().name(b.name + "-worker-", 1).factory();
         this.queue = new JobQueue(ctx.clock(), shape, b.limiter != null, w -> factory.newThread(() -> work(w)));
@@ -135,9 +143,44 @@ final class Pool implements WorkerPool {
                     + " (this pool has " + shape.offered() + ")");
         }
         long timeout = options.timeout().map(Duration::toNanos).orElse(defaultTimeoutNanos);
+        Policy policy = options.policy();
+        Task<T> attempt = policy == Policy.none() ? task : ctx -> policy.call(ctx, task::run);
         Retry retry = options.retry();
-        Task<T> run = retry.maxAttempts() == 1 ? task : ctx -> retry.call(ctx, task::run);
-        return new PoolJob<>(this, run, options.priority(), options.requirements(), timeout);
+        if (retry.maxAttempts() == 1) {
+            return new PoolJob<>(this, attempt, options, task, timeout);
+        }
+        if (deadLetters == null) {
+            return new PoolJob<>(this, ctx -> retry.call(ctx, attempt::run), options, task, timeout);
+        }
+        // The dead letter needs every attempt's failure: the job's own listener keeps them when it gives up.
+        var self = new Object() {
+            PoolJob<T> job;
+        };
+        Retry recorded = retry.onEvent(e -> {
+            if (e instanceof RetryEvent.GaveUp g) {
+                self.job.history = g.errors();
+            }
+        });
+        self.job = new PoolJob<>(this, ctx -> recorded.call(ctx, attempt::run), options, task, timeout);
+        return self.job; // published to the worker by the queue's hand-off, with the field above
+    }
+
+    /**
+     * Adds a failed job to the dead letters, waiting while they are full, until the pool is shut down immediately.
+     * A letter that cannot be added (shut down, closed, an interrupt from outside) is dropped from the queue only:
+     * the job's handle still reports the failure.
+     */
+    private <T> void toDeadLetters(PoolJob<T> job, Throwable error) {
+        List<Throwable> failures = job.history != null ? job.history : List.of(error);
+        DeadLetter<FailedJob<?>> letter = new DeadLetter<>(name, new FailedJob<>(job.id, job.options,
+                job.submitted), failures, failures.size(), ctx.clock().nanoTime());
+        try {
+            deadLetters.add(ctx, letter);
+        } catch (InterruptedException e) {
+            deadLetters.offer(letter); // an outside interrupt: ignored by workers, as in take(); one last try
+        } catch (ContextException | ChannelClosedException e) {
+            // shut down immediately while it waited, or the queue was closed: the handle reports the failure
+        }
     }
 
     // -------------------------------------------------------------------------------------------- workers
@@ -191,6 +234,9 @@ final class Pool implements WorkerPool {
         Result<T> r = run(job, w);
         if (r == null) {
             return null; // it never started, and is counted and completed already
+        }
+        if (deadLetters != null && r instanceof Result.Failed<T>(Throwable error)) {
+            toDeadLetters(job, error); // before the handle completes: whoever sees the failure finds the letter
         }
         PoolJob<?> next = null;
         if (limiter == null) {

@@ -5,10 +5,11 @@ import dev.gopatterns.chan.ReceiveChannel;
 import dev.gopatterns.clock.Clock;
 import dev.gopatterns.context.CancellableContext;
 import dev.gopatterns.context.Context;
-import java.util.Optional;
-import java.util.Set;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /** A job of a {@link Pool}: its task, its state, its result, and its done channel. */
@@ -70,11 +71,22 @@ final class PoolJob<T> implements Job<T> {
     /** Guarded by this: run once, by the completing thread, after the result is set. */
     private Consumer<? super Result<T>> whenComplete;
 
-    PoolJob(Pool pool, Task<T> task, int priority, Set<String> requires, long timeoutNanos) {
+    /** What was submitted, as it was (before the retry and the policy were wrapped around it): for a dead letter. */
+    final JobOptions options;
+    final Task<T> submitted;
+    /**
+     * Every attempt's failure, oldest first, once a retried job gave up: written and read by the worker running the
+     * job (in its retry's event listener, then when it counts the result); null if it was not retried.
+     */
+    List<Throwable> history;
+
+    PoolJob(Pool pool, Task<T> task, JobOptions options, Task<T> submitted, long timeoutNanos) {
         this.pool = pool;
         this.task = task;
-        this.priority = priority;
-        this.requires = requires;
+        this.options = options;
+        this.submitted = submitted;
+        this.priority = options.priority();
+        this.requires = options.requirements();
         this.timeoutNanos = timeoutNanos;
     }
 

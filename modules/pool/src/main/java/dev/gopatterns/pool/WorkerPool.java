@@ -4,12 +4,13 @@ import dev.gopatterns.chan.SelectCase;
 import dev.gopatterns.clock.Clock;
 import dev.gopatterns.context.Context;
 import dev.gopatterns.context.ContextException;
+import dev.gopatterns.rate.Limiter;
+import dev.gopatterns.resilience.DeadLetters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import dev.gopatterns.rate.Limiter;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Function;
@@ -202,6 +203,7 @@ public interface WorkerPool extends AutoCloseable {
         private Distribution distribution = Distribution.shared();
         Duration jobTimeout;
         Limiter limiter;
+        DeadLetters<FailedJob<?>> deadLetters;
         ThreadFactory threadFactory;
         String name = "pool";
 
@@ -325,6 +327,22 @@ public interface WorkerPool extends AutoCloseable {
          */
         public Builder distribution(Distribution distribution) {
             this.distribution = Objects.requireNonNull(distribution, "distribution");
+            return this;
+        }
+
+        /**
+         * Where jobs that end {@link Result.Failed} go, besides their handles: each becomes a
+         * {@link dev.gopatterns.resilience.DeadLetter} of {@link FailedJob} (the task and options as submitted,
+         * every attempt's failure oldest first, the attempts made, the pool's name as its source), added by the
+         * worker before it
+         * completes the job's handle, so whoever sees the failure finds the letter. A full queue makes the worker
+         * wait (back-pressure: a letter is never dropped to make room); if the pool is shut down immediately
+         * while it waits, or the queue is closed, that letter is not added, and the job's handle reports the
+         * failure as it always does. Cancelled jobs are not dead letters: they were stopped, not given up on.
+         * Replay with {@code dlq.replay(ctx, (c, l) -> l.item().resubmit(c, pool))}.
+         */
+        public Builder deadLetters(DeadLetters<FailedJob<?>> queue) {
+            this.deadLetters = Objects.requireNonNull(queue, "deadLetters");
             return this;
         }
 

@@ -60,7 +60,7 @@ import java.util.function.Predicate;
  * playing the thresholds, {@code Timeout} the wait in open and {@code MaxRequests} the half-open trial calls;
  * resilience4j's {@code CircuitBreaker} is the model for the windows and the slow calls.
  */
-public final class CircuitBreaker {
+public final class CircuitBreaker implements Policy {
 
     /** A breaker's state. */
     public enum State { CLOSED, OPEN, HALF_OPEN }
@@ -266,7 +266,8 @@ public final class CircuitBreaker {
      * @throws CallNotPermittedException if the breaker refuses the call; {@code body} is then not called
      * @throws Exception what {@code body} threw, as it was thrown
      */
-    public <T> T call(Context ctx, Retry.Body<? extends T> body) throws Exception {
+    @Override
+    public <T> T call(Context ctx, Body<? extends T> body) throws Exception {
         Objects.requireNonNull(ctx, "ctx");
         Objects.requireNonNull(body, "body");
         Permit permit = acquire();

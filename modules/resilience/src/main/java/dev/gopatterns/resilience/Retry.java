@@ -59,7 +59,7 @@ import java.util.random.RandomGenerator;
  * {@code github.com/cenkalti/backoff} ({@code backoff.Retry(op, backoff.WithContext(b, ctx))}); the wait is a
  * {@code select} over {@code time.After(delay)} and {@code ctx.Done()}, which is what {@link Attempts#pause} is.
  */
-public final class Retry {
+public final class Retry implements Policy {
 
     private static final Consumer<RetryEvent> NO_LISTENER = e -> { };
     private static final Retry NONE = new Retry(1, Duration.ZERO, Duration.ZERO, e -> true, null, NO_LISTENER);
@@ -191,12 +191,6 @@ public final class Retry {
         return new Attempts(Objects.requireNonNull(ctx, "ctx"));
     }
 
-    /** One attempt of an operation: it is given the operation's context. */
-    @FunctionalInterface
-    public interface Body<T> {
-        T call(Context ctx) throws Exception;
-    }
-
     /**
      * Runs {@code body} until an attempt returns, retrying its failures under this policy.
      *
@@ -208,6 +202,7 @@ public final class Retry {
      *     (as Go's loops return {@code ctx.Err()}); the failures so far are in the {@link RetryEvent.GaveUp} event
      * @throws InterruptedException if the thread is interrupted while it waits between attempts
      */
+    @Override
     public <T> T call(Context ctx, Body<? extends T> body) throws Exception {
         Objects.requireNonNull(body, "body");
         Attempts attempts = begin(ctx);

@@ -48,7 +48,7 @@ class RetryTest {
             .onEvent(events::add);
 
     /** Fails with an IOException named after the attempt until attempt {@code succeedAt}, which returns "ok". */
-    private static Retry.Body<String> failUntil(int succeedAt, AtomicInteger calls) {
+    private static Policy.Body<String> failUntil(int succeedAt, AtomicInteger calls) {
         return ctx -> {
             int n = calls.incrementAndGet();
             if (n < succeedAt) {

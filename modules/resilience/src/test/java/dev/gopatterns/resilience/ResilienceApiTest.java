@@ -1,0 +1,38 @@
+package dev.gopatterns.resilience;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The resilience module's public surface. (Its place below the pool and the pipeline needs no rule: this module does
+ * not depend on theirs, so it cannot name their types.)
+ */
+class ResilienceApiTest {
+
+    private static final JavaClasses RESILIENCE = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.gopatterns.resilience");
+
+    @Test
+    @DisplayName("machinery is package-private: the public types are exactly the documented API")
+    void publicApi() {
+        Set<String> publicTypes = RESILIENCE.stream()
+                .filter(c -> c.isTopLevelClass() && c.getModifiers().contains(JavaModifier.PUBLIC))
+                .map(JavaClass::getSimpleName)
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(publicTypes).as("a new public type is an API decision, with its javadoc")
+                .containsExactlyInAnyOrder("Bulkhead", "BulkheadFullException", "CallNotPermittedException",
+                        "CallTimeoutException", "CircuitBreaker", "DeadLetter", "DeadLetters", "Fallback",
+                        "Policy", "Retry", "RetryEvent", "Timeout");
+    }
+}
