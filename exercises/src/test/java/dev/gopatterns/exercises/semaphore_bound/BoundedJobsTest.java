@@ -166,8 +166,11 @@ class BoundedJobsTest {
                         + j.units.held() + " of 1)");
                 j.failIfReturned(call, "job 'a' was still running, and job 'b' had not started");
 
-                Eventually.until(() -> call.isDone() || (j.units.waiting() == 1 && isBlocked(call.thread())),
+                j.watchForPolling();
+                Eventually.until(() -> call.isDone() || (j.units.waiting() == 1 && isBlocked(call.thread()))
+                                || j.pollsForUnits(call),
                         () -> "runAll to wait for job 'b''s unit, which job 'a' holds. " + j.pollingOrStuck(call));
+                j.failIfPolled();
                 j.failIfReturned(call, "job 'a' was still running, and job 'b' had not started");
 
                 j.finish("a");
@@ -391,6 +394,15 @@ class BoundedJobsTest {
         final List<Run> running = new ArrayList<>();
         volatile int finishedWhenRunAllReturned = -1;
 
+        /** How many looks, at least {@link #LOOK_APART_NANOS} apart, {@link #pollsForUnits} takes to judge. */
+        static final int IDLE_LOOKS = 25;
+        static final long LOOK_APART_NANOS = Duration.ofMillis(20).toNanos();
+        // The watch of pollsForUnits: touched by the test's thread only.
+        private long lastLook;
+        private List<Long> lastMark;
+        private int idleLooks;
+        private String polled;
+
         Jobs(long size) {
             units = new Semaphore(size);
         }
@@ -498,12 +510,15 @@ class BoundedJobsTest {
         /** {@link #driveToTheEnd(Background)}, letting a running job picked by {@code pick} finish at each step. */
         void driveToTheEnd(Background<Void> call, Random pick) throws Exception {
             while (finished.get() < runs.size()) {
-                Eventually.until(() -> call.isDone() || inFlight.get() > units.size() || settled(), () -> "runAll"
+                watchForPolling();
+                Eventually.until(() -> call.isDone() || inFlight.get() > units.size() || settled()
+                        || pollsForUnits(call), () -> "runAll"
                         + " to start every job the free units allow (units held: " + units.held() + " of "
                         + units.size() + ", waiting for units: " + units.waiting() + ", weight of the jobs"
                         + " running: " + inFlight.get() + ", jobs started: " + started.get() + " of " + runs.size()
                         + "). Take each job's units from the semaphore runAll is given, units.acquire(ctx,"
                         + " weight), then start the job at once in a thread of its own. " + pollingOrStuck(call));
+                failIfPolled();
                 failIfReturned(call, (runs.size() - finished.get()) + " of its jobs had not finished");
                 checkBound();
                 Run next;
@@ -523,6 +538,66 @@ class BoundedJobsTest {
                         + units.held() + "): a job must hold its weight in units, units.acquire(ctx, job.weight()),"
                         + " from before it starts until it has finished. Release in the job's own thread, in a"
                         + " finally around its work, not in the loop that starts it");
+            }
+        }
+
+        /**
+         * Starts a new watch for {@link #pollsForUnits}, before a wait for runAll to start jobs or to wait for units.
+         */
+        void watchForPolling() {
+            lastLook = 0;
+            lastMark = null;
+            idleLooks = 0;
+            polled = null;
+        }
+
+        /**
+         * Whether runAll has been seen polling for units instead of waiting for them: over {@value #IDLE_LOOKS}
+         * looks at least 20 ms apart (half a second), it had not returned, the semaphore had no waiter, jobs were
+         * left to start, and nothing moved (no job started or finished, no unit was taken or given back). A runAll
+         * that waits in {@code units.acquire} is the semaphore's waiter within microseconds of finding the units
+         * taken; only a loop of tryAcquire (spinning, or sleeping between tries), or a wait on something else,
+         * stays so. Judged so, a poller is told in half a second, not after the 5 s an Eventually gives up at (and
+         * the jobs are let go at once, so its test ends then too, not a grace second later). A correct runAll could
+         * look so only if its thread got no processor for half a second while the test's thread looked 25 times.
+         * Called by the test's thread only, in the condition of an Eventually; {@link #failIfPolled} then fails in
+         * words.
+         */
+        boolean pollsForUnits(Background<Void> call) {
+            long now = System.nanoTime();
+            if (now - lastLook < LOOK_APART_NANOS) {
+                return false;
+            }
+            lastLook = now;
+            List<Long> mark = List.of((long) started.get(), (long) finished.get(), units.held());
+            boolean idle = !call.isDone() && units.waiting() == 0 && started.get() < runs.size();
+            if (!idle || !mark.equals(lastMark)) {
+                lastMark = idle ? mark : null;
+                idleLooks = 0;
+                return false;
+            }
+            if (++idleLooks < IDLE_LOOKS) {
+                return false;
+            }
+            String why = pollingOrStuck(call);
+            if (why.isEmpty()) {
+                return false; // it became a waiter, or returned, since the look began
+            }
+            polled = "for half a second runAll had jobs left to start (jobs started: " + started.get() + " of "
+                    + runs.size() + ", units held: " + units.held() + " of " + units.size() + "), and neither"
+                    + " started one nor returned. " + why;
+            return true;
+        }
+
+        /**
+         * Fails with what {@link #pollsForUnits} saw, if it saw runAll poll; first lets every job finish and ends
+         * the context, so that runAll, which waits for its jobs, ends at once rather than after the test's grace.
+         */
+        void failIfPolled() {
+            String why = polled;
+            if (why != null) {
+                letEverythingGo();
+                fail(why);
             }
         }
 
@@ -653,8 +728,8 @@ class BoundedJobsTest {
             }
         }
 
-        @Override
-        public void close() {
+        /** Ends the context and lets every job finish: whatever runAll waits for comes. */
+        void letEverythingGo() {
             ctx.cancel();
             for (Run r : runs.values()) {
                 if (!r.told) {
@@ -662,6 +737,11 @@ class BoundedJobsTest {
                     r.go.close();
                 }
             }
+        }
+
+        @Override
+        public void close() {
+            letEverythingGo();
             try {
                 for (Run r : runs.values()) {
                     Thread t = r.thread;

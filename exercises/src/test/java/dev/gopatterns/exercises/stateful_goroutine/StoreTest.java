@@ -73,6 +73,10 @@ class StoreTest {
     void concurrentAddsAreNeverLost() throws Exception {
         CancellableContext ctx = Context.withCancel(Context.background());
         RecordingMap state = new RecordingMap();
+        // The owner is held in its first touch of n until every caller has come to the store, so that the adds
+        // start all at once, every run: an add made of two requests (a get, then a put of the sum) then has the
+        // others' requests queued between its two, and loses updates each time, not only on a lucky schedule.
+        state.hold("n");
         try (Closing store = new Closing(Store.start(ctx, state))) {
             List<Background<Void>> callers = new ArrayList<>();
             for (int t = 0; t < 8; t++) {
@@ -83,13 +87,24 @@ class StoreTest {
                     return null;
                 }));
             }
-            for (Background<Void> c : callers) {
-                try (c) {
+            try {
+                Eventually.until(() -> state.holding()
+                                && callers.stream().allMatch(c -> c.isDone() || waiting(c.thread())),
+                        () -> "the owner to start on key n while the 8 callers wait for it");
+                state.release();
+                for (Background<Void> c : callers) {
                     c.await(Duration.ofSeconds(3), () -> "50 adds did not end within 3 s");
                 }
+            } finally {
+                state.release();
+                for (Background<Void> c : callers) {
+                    c.close();
+                }
             }
-            assertThat(call("get(n)", () -> store.it.get(ctx, "n"))).as("8 threads each added 1 fifty times")
-                    .isEqualTo(400);
+            assertThat(call("get(n)", () -> store.it.get(ctx, "n"))).as("8 threads each added 1 fifty times, and"
+                    + " some of the adds were lost: an update is one message to the owner: read-modify-write in two"
+                    + " requests loses updates (a get, then a put of the sum, lets another caller's request in"
+                    + " between). Send the owner an Add(key, delta) and let it do the sum").isEqualTo(400);
             assertThat(state.touchers()).as("the state was touched by a thread other than its owner (%s)",
                     state.touchers()).hasSize(1);
         } finally {
