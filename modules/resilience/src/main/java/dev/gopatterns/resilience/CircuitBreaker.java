@@ -257,7 +257,12 @@ public final class CircuitBreaker implements Policy {
 
     /** Permission to make a call now. @throws CallNotPermittedException if the breaker refuses it */
     public Permit acquire() {
-        return tryAcquire().orElseThrow(() -> new CallNotPermittedException(name, state()));
+        lock.lock(); // reentrant: the refusal and the state it names are one instant, not two looks at the clock
+        try {
+            return tryAcquire().orElseThrow(() -> new CallNotPermittedException(name, state));
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**

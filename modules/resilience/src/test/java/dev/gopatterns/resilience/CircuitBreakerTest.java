@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gopatterns.chan.ReceiveChannel;
 import dev.gopatterns.chan.Received;
+import dev.gopatterns.clock.Clock;
 import dev.gopatterns.clock.FakeClock;
 import dev.gopatterns.context.CancellableContext;
 import dev.gopatterns.context.Context;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -139,6 +141,43 @@ class CircuitBreakerTest {
         assertThat(b.state()).isEqualTo(State.OPEN);
         clock.advance(Duration.ofSeconds(1));
         assertThat(b.state()).isEqualTo(State.HALF_OPEN);
+    }
+
+    @Test
+    @DisplayName("a refusal names the state that refused, even when the state moves on right after it")
+    void refusalNamesTheRefusingState() {
+        AtomicBoolean ticking = new AtomicBoolean(); // once set, time moves 1 ns on after every read of the clock
+        Clock clockThatTicks = new Clock() {
+            @Override
+            public long nanoTime() {
+                long now = clock.nanoTime();
+                if (ticking.get()) {
+                    clock.advance(Duration.ofNanos(1));
+                }
+                return now;
+            }
+
+            @Override
+            public void parkUntil(long deadlineNanos, Object blocker) {
+                clock.parkUntil(deadlineNanos, blocker);
+            }
+
+            @Override
+            public Scheduled schedule(long delayNanos, Runnable task) {
+                return clock.schedule(delayNanos, task);
+            }
+        };
+        CircuitBreaker b = breaker().clock(clockThatTicks).minimumCalls(1).build();
+        fail(b);
+        clock.advance(Duration.ofSeconds(30).minusNanos(1));
+        ticking.set(true); // acquire's refusal reads the last nanosecond of the wait; the wait is over right after
+        assertThatThrownBy(b::acquire)
+                .isInstanceOfSatisfying(CallNotPermittedException.class,
+                        e -> assertThat(e.state()).as("refused while OPEN, whatever the state a moment later")
+                                .isEqualTo(State.OPEN))
+                .hasMessageContaining("until its wait in the open state is over");
+        assertThat(b.state()).as("the wait is over now").isEqualTo(State.HALF_OPEN);
+        assertThat(b.metrics().notPermitted()).isOne();
     }
 
     @Test
