@@ -5,7 +5,7 @@
 #
 # Usage (from anywhere in the repository; the run-SUITE-benchmarks.sh scripts call this):
 #   modules/jmh/run-benchmarks.sh SUITE                    full quality: the classes' own forks (2), warm-up, measurement;
-#                                                          SUITE is channels, sync, pool or pipeline
+#                                                          SUITE is channels, sync, pool, pipeline or resilience
 #   modules/jmh/run-benchmarks.sh SUITE --smoke            -f 1, one short iteration; numbers NOT meaningful; written
 #                                                          under modules/jmh/target/bench-smoke/ only, never to docs/
 #   modules/jmh/run-benchmarks.sh SUITE --jmh-args "ARGS"  any JMH arguments; written under --out (default
@@ -38,7 +38,9 @@ case "$SUITE" in
   sync) PREFIX=Sync_; SMOKE_TIME=200ms; GO_PKG=./sync ;;
   pool) PREFIX=Pool_; SMOKE_TIME=100ms; GO_PKG=./pool ;;
   pipeline) PREFIX=Pipeline_; SMOKE_TIME=100ms; GO_PKG=./pipeline ;;
-  *) echo "usage: modules/jmh/run-benchmarks.sh channels|sync|pool|pipeline [--smoke] [--jmh-args ARGS] [--out DIR] [--no-also-make]" \
+  # No Go twin: Go's peers (sony/gobreaker, failsafe-go) are not in the standard library and cannot be fetched here.
+  resilience) PREFIX=Resilience_; SMOKE_TIME=100ms; GO_PKG="" ;;
+  *) echo "usage: modules/jmh/run-benchmarks.sh channels|sync|pool|pipeline|resilience [--smoke] [--jmh-args ARGS] [--out DIR] [--no-also-make]" \
        "| --render | --check" >&2; exit 2 ;;
 esac
 shift
@@ -81,8 +83,9 @@ STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 STEM=$RESULTS/$SUITE-$(date -u +%Y%m%dT%H%M%SZ)
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 # `git status`, not `git diff`: new, untracked benchmark files are uncommitted changes too.
-[[ -z $(git status --porcelain -- modules/core modules/pool modules/pipeline modules/jmh 2>/dev/null) ]] \
-  || COMMIT="$COMMIT (with uncommitted changes in modules/core, pool, pipeline or jmh)"
+[[ -z $(git status --porcelain -- modules/core modules/resilience modules/pool modules/pipeline modules/jmh \
+        2>/dev/null) ]] \
+  || COMMIT="$COMMIT (with uncommitted changes in modules/core, resilience, pool, pipeline or jmh)"
 
 # --- Java: build and run through Maven, so the JDK 25 toolchain runs the jar and a failing benchmark fails here.
 rm -f modules/jmh/target/jmh-result.json
@@ -91,10 +94,12 @@ echo ">>> ${MVN[*]}"
 "${MVN[@]}"
 mv modules/jmh/target/jmh-result.json "$STEM.json"
 
-# --- Go twin, if there is a Go toolchain.
+# --- Go twin, if the suite has one and there is a Go toolchain.
 GO_CMD=""
 GO_VERSION=""
-if command -v go >/dev/null 2>&1; then
+if [[ -z $GO_PKG ]]; then
+  echo "(the $SUITE suite has no Go twin)"
+elif command -v go >/dev/null 2>&1; then
   GO_VERSION=$(go version)
   GO_CMD="cd modules/jmh/go && go test -run '^\$' -bench . $GO_BENCH $GO_PKG"
   echo ">>> $GO_CMD"

@@ -15,9 +15,9 @@ a suite is rendered into the region of docs/benchmarks/SUITE.md between
 (or a `<!-- not yet regenerated from committed JSON ... -->` region, the first time); prose outside it survives.
 The charts go beside the report. Python 3 standard library only.
 
-The channels, pool and pipeline suites are rendered this way; the sync report is still written by plot_sync.py from
-a run (its tables have no cell maps for the consistency test yet), so sync result sets are committed but not
-rendered.
+The channels, pool, pipeline and resilience suites are rendered this way (resilience has no Go twin, so its sets
+have no .go.txt); the sync report is still written by plot_sync.py from a run (its tables have no cell maps for the
+consistency test yet), so sync result sets are committed but not rendered.
 """
 
 import argparse
@@ -30,12 +30,16 @@ sys.dont_write_bytecode = True
 import benchlib as bl  # noqa: E402
 import plot_pipeline  # noqa: E402
 import plot_pool  # noqa: E402
+import plot_resilience  # noqa: E402
 import plot_results  # noqa: E402
 
-SUITES = {"channels": plot_results.render, "pool": plot_pool.render, "pipeline": plot_pipeline.render}
+SUITES = {"channels": plot_results.render, "pool": plot_pool.render, "pipeline": plot_pipeline.render,
+          "resilience": plot_resilience.render}
+# Suites without a Go twin (see plot_resilience.py's docstring): their machine table says so instead of "not run".
+NO_GO_TWIN = {"resilience"}
 
 
-def machine(meta, json_name, go_name):
+def machine(meta, json_name, go_name, suite=None):
     def row(k, v):
         return "| %s | %s |" % (k, v)
     out = ["## Machine and command", "", bl.load_sentence(meta), "", "| | |", "| --- | --- |",
@@ -43,7 +47,7 @@ def machine(meta, json_name, go_name):
            row("CPU", "%s processors: %s (nproc %s)" % (meta.get("cpu_count"), meta.get("cpu_model"), meta.get("nproc"))),
            row("JDK", "%s (%s)" % (meta.get("jdk_version"), meta.get("vm_version"))),
            row("JMH", meta.get("jmh_version")),
-           row("Go", meta.get("go_version") or "not run"),
+           row("Go", meta.get("go_version") or ("no Go twin" if suite in NO_GO_TWIN else "not run")),
            row("load average before / after (1, 5, 15 min)", "%s / %s" % (meta.get("load_before"),
                                                                            meta.get("load_after"))),
            row("forks, warm-up, measurement (as used)", meta.get("quality")),
@@ -69,7 +73,7 @@ def render_suite(suite, results_dir, docs_dir, check):
     results = bl.read_jmh(os.path.join(results_dir, json_name))
     go_runs = bl.read_go_all(os.path.join(results_dir, go_name)) if go_name else {}
     md, svgs = SUITES[suite](results, go_runs, "SMOKE RUN" if meta.get("smoke") else "")
-    body = machine(meta, json_name, go_name) + ["## Results", ""] + md
+    body = machine(meta, json_name, go_name, suite) + ["## Results", ""] + md
     doc_path = os.path.join(docs_dir, suite + ".md")
     old = open(doc_path, encoding="utf-8").read() if os.path.exists(doc_path) else "# %s benchmarks\n" % suite
     begin = "<!-- generated from results/%s: do not edit -->" % json_name
