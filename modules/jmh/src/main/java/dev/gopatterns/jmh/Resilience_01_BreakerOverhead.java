@@ -2,7 +2,7 @@ package dev.gopatterns.jmh;
 
 import dev.gopatterns.context.Context;
 import dev.gopatterns.resilience.CircuitBreaker;
-import dev.gopatterns.resilience.Retry;
+import dev.gopatterns.resilience.Policy;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.functions.CheckedSupplier;
 import java.util.concurrent.TimeUnit;
@@ -154,7 +154,7 @@ public class Resilience_01_BreakerOverhead {
         @Setup(Level.Trial)
         public void make(Breaker b) {
             failEvery = b.failurePercent == 0 ? 0 : 100 / b.failurePercent;
-            Retry.Body<Object> body = c -> step();
+            Policy.Body<Object> body = c -> step();
             call = switch (b.breaker) {
                 case "bare" -> () -> body.call(ctx);
                 case "gopatterns" -> {

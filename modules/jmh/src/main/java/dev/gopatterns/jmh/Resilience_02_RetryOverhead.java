@@ -1,6 +1,7 @@
 package dev.gopatterns.jmh;
 
 import dev.gopatterns.context.Context;
+import dev.gopatterns.resilience.Policy;
 import dev.gopatterns.resilience.Retry;
 import io.github.resilience4j.core.functions.CheckedSupplier;
 import io.github.resilience4j.retry.RetryConfig;
@@ -161,7 +162,7 @@ public class Resilience_02_RetryOverhead {
                 };
                 case "gopatterns" -> {
                     Retry policy = Retry.backoff(MAX_ATTEMPTS, Duration.ZERO, Duration.ZERO);
-                    Retry.Body<Object> attempt = c -> body.attempt();
+                    Policy.Body<Object> attempt = c -> body.attempt();
                     yield () -> policy.call(ctx, attempt);
                 }
                 case "resilience4j" -> resilience4j(resilience4j = resilience4jRetry(), body);
