@@ -264,6 +264,24 @@ public final class FakeClock implements Clock {
     }
 
     /**
+     * The number of threads parked on this clock whose deadline has passed: woken by an {@link #advance}, and not
+     * yet running again. A test that needs everything to have reacted to an advance waits for this to be 0 (a
+     * woken thread stays among the {@link #sleepers()} until it runs).
+     */
+    public int dueSleepers() {
+        lock.lock();
+        try {
+            int due = 0;
+            for (Sleeper s : sleepers) {
+                due += now - s.deadline >= 0 ? 1 : 0;
+            }
+            return due;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Blocks until at least {@code count} threads are parked on this clock, so that a following
      * {@link #advance(Duration)} is certain to be seen by them as the passing of time.
      *

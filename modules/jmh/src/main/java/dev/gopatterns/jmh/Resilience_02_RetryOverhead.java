@@ -1,7 +1,6 @@
 package dev.gopatterns.jmh;
 
 import dev.gopatterns.context.Context;
-import dev.gopatterns.resilience.Policy;
 import dev.gopatterns.resilience.Retry;
 import io.github.resilience4j.core.functions.CheckedSupplier;
 import io.github.resilience4j.retry.RetryConfig;
@@ -162,7 +161,7 @@ public class Resilience_02_RetryOverhead {
                 };
                 case "gopatterns" -> {
                     Retry policy = Retry.backoff(MAX_ATTEMPTS, Duration.ZERO, Duration.ZERO);
-                    Policy.Body<Object> attempt = c -> body.attempt();
+                    dev.gopatterns.resilience.Policy.Body<Object> attempt = c -> body.attempt();
                     yield () -> policy.call(ctx, attempt);
                 }
                 case "resilience4j" -> resilience4j(resilience4j = resilience4jRetry(), body);

@@ -31,7 +31,7 @@ class PoolApiTest {
                 .map(JavaClass::getSimpleName)
                 .collect(Collectors.toCollection(TreeSet::new));
         assertThat(publicTypes).as("a new public type is an API decision, with its javadoc")
-                .containsExactlyInAnyOrder("Distribution", "FailedJob", "Job", "JobGroup", "JobOptions", "PoolMetrics",
+                .containsExactlyInAnyOrder("Autoscaler", "Distribution", "FailedJob", "Job", "JobGroup", "JobOptions", "PoolMetrics",
                         "PoolMonitor", "RejectedException", "Result", "Submission", "Task", "WorkerPool");
     }
 }
