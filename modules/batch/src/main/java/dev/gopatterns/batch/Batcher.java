@@ -79,7 +79,11 @@ public final class Batcher<T, R> implements AutoCloseable {
      *
      * Closing races a call's send: the send is a select over the request channel and the call's context; a send
      * that loses to close() gets ChannelClosedException and is refused with "batcher closed", so every request
-     * the dispatcher received gets a reply, and no other request was accepted.
+     * the dispatcher received gets a reply, and no other request was accepted. A send still waiting when close()
+     * runs may wake only after close() has also ended the batcher's context: its select then finds the closed
+     * channel and the done context both ready, and may fire either; the context case is refused as closed too
+     * (closed is set before the context ends), so a call racing close() never reports the batcher's context.
+     * jcstress: Batch_02_CloseRacingCall.
      */
 
     /** Runs one batch: one result per item, in the items' order. */
@@ -177,6 +181,11 @@ public final class Batcher<T, R> implements AutoCloseable {
                     ctx.onDone(() -> false), this.ctx.onDone(() -> false));
             if (!sent) {
                 ctx.throwIfDone();
+                if (closed.get()) {
+                    // close() ends the batcher's context after its last batch: a send that was still waiting when
+                    // the request channel closed may wake to find both ready, and the select picks one at random.
+                    throw closedError();
+                }
                 this.ctx.throwIfDone();
             }
         } catch (dev.gopatterns.chan.ChannelClosedException lostToClose) {
