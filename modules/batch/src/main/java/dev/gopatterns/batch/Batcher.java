@@ -79,11 +79,11 @@ public final class Batcher<T, R> implements AutoCloseable {
      *
      * Closing races a call's send: the send is a select over the request channel and the call's context; a send
      * that loses to close() gets ChannelClosedException and is refused with "batcher closed", so every request
-     * the dispatcher received gets a reply, and no other request was accepted. A send still waiting when close()
-     * runs may wake only after close() has also ended the batcher's context: its select then finds the closed
-     * channel and the done context both ready, and may fire either; the context case is refused as closed too
-     * (closed is set before the context ends), so a call racing close() never reports the batcher's context.
-     * jcstress: Batch_02_CloseRacingCall.
+     * the dispatcher received gets a reply, and no other request was accepted. A call that read `closed` as false
+     * just before close() may build its select only after close() has run to the end, the batcher's context ended
+     * too: the select then finds the closed channel and the done context both ready, and may fire either. The
+     * context case is refused as closed as well (closed is set before the context ends), so a call racing close()
+     * never reports the batcher's context. jcstress: Batch_02_CloseRacingCall.
      */
 
     /** Runs one batch: one result per item, in the items' order. */
@@ -182,8 +182,8 @@ public final class Batcher<T, R> implements AutoCloseable {
             if (!sent) {
                 ctx.throwIfDone();
                 if (closed.get()) {
-                    // close() ends the batcher's context after its last batch: a send that was still waiting when
-                    // the request channel closed may wake to find both ready, and the select picks one at random.
+                    // close() ran to the end, the batcher's context ended last, before this select was built:
+                    // it found that context and the closed request channel both ready, and picked the context.
                     throw closedError();
                 }
                 this.ctx.throwIfDone();
