@@ -79,7 +79,11 @@ public final class Batcher<T, R> implements AutoCloseable {
      *
      * Closing races a call's send: the send is a select over the request channel and the call's context; a send
      * that loses to close() gets ChannelClosedException and is refused with "batcher closed", so every request
-     * the dispatcher received gets a reply, and no other request was accepted.
+     * the dispatcher received gets a reply, and no other request was accepted. A call that read `closed` as false
+     * just before close() may build its select only after close() has run to the end, the batcher's context ended
+     * too: the select then finds the closed channel and the done context both ready, and may fire either. The
+     * context case is refused as closed as well (closed is set before the context ends), so a call racing close()
+     * never reports the batcher's context. jcstress: Batch_02_CloseRacingCall.
      */
 
     /** Runs one batch: one result per item, in the items' order. */
@@ -177,6 +181,11 @@ public final class Batcher<T, R> implements AutoCloseable {
                     ctx.onDone(() -> false), this.ctx.onDone(() -> false));
             if (!sent) {
                 ctx.throwIfDone();
+                if (closed.get()) {
+                    // close() ran to the end, the batcher's context ended last, before this select was built:
+                    // it found that context and the closed request channel both ready, and picked the context.
+                    throw closedError();
+                }
                 this.ctx.throwIfDone();
             }
         } catch (dev.gopatterns.chan.ChannelClosedException lostToClose) {

@@ -162,6 +162,40 @@ class BatcherTest {
     }
 
     @Test
+    @DisplayName("a call that close() overtakes before its send is refused as closed, not with the error of the"
+            + " context close() ended")
+    void callOvertakenByCloseIsRefusedAsClosed() throws Exception {
+        // The window: the call has read `closed` as false, and builds its send's select. If the whole close() runs
+        // now, ending the batcher's context last, the select finds the closed request channel and the done context
+        // both ready, and picks one at random: before the fix, half of these calls threw ContextCanceledException.
+        // To stop the call in that window: the caller's context is fresh, so its first done(), made while the call
+        // builds the select, takes the context's monitor; the test holds that monitor while it closes the batcher.
+        // (jcstress Batch_02_CloseRacingCall found the bug racing a plain close.)
+        for (int round = 0; round < 30; round++) {
+            Batcher<Integer, String> b = batcher().maxSize(10).maxWait(HOUR).build();
+            try (TestThreads threads = TestThreads.virtual(); CancellableContext mine = Context.withCancel(ctx)) {
+                Future<String> call;
+                synchronized (mine) {
+                    call = threads.submit("caller", () -> {
+                        try {
+                            return b.call(mine, 1);
+                        } catch (IllegalStateException e) { // a ContextException is one too
+                            return e.toString();
+                        }
+                    });
+                    Thread caller = threads.threads().getFirst();
+                    Await.until("the call to stop on its context's monitor, past its `closed` check",
+                            () -> caller.getState() == Thread.State.BLOCKED);
+                    b.close();
+                }
+                assertThat(call.get()).as("round %d", round).isEqualTo(
+                        "java.lang.IllegalStateException: batcher 'batcher' is closed: it takes no more items");
+                assertThat(batches).isEmpty();
+            }
+        }
+    }
+
+    @Test
     @DisplayName("a caller whose context ends stops waiting; the others in its batch get their results")
     void callerCancelled() throws Exception {
         try (Batcher<Integer, String> b = batcher().maxSize(2).maxWait(HOUR).build();
