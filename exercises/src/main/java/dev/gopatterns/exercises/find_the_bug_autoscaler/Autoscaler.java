@@ -1,0 +1,126 @@
+package dev.gopatterns.exercises.find_the_bug_autoscaler;
+
+import dev.gopatterns.chan.Select;
+import dev.gopatterns.clock.Clock;
+import dev.gopatterns.context.Context;
+import dev.gopatterns.time.Ticker;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Exercise `find_the_bug_autoscaler`: find the bug. This autoscaler looks at a worker pool every interval and gives
+ * it as many workers as its queue needs, a few at a time and within bounds. It was tested on a quiet afternoon, and
+ * it worked. In production its pool never stops changing size. Read README.md for the symptoms, then fix
+ * {@link #tick} so that every rule below holds; the fix is a few lines.
+ *
+ * <p>The rules, with {@code perWorker = queueLength / workers} read at the tick:
+ * <ol>
+ *   <li>The pool always has between {@code minWorkers} and {@code maxWorkers} workers, and one change adds or
+ *       removes at most {@code maxStep} of them.
+ *   <li>Hysteresis: the scaler scales up only when {@code perWorker > scaleUpAbove}, down only when
+ *       {@code perWorker < scaleDownBelow}, and holds still in between.
+ *   <li>Cooldown: after a change, it makes no other until {@code cooldown} has passed on its clock.
+ *   <li>It follows the load: outside the band, once the cooldown has passed (or before its first change), the next
+ *       tick changes the pool, toward {@code ceil(queueLength / policy.target())} workers, by up to
+ *       {@code maxStep}.
+ * </ol>
+ *
+ * <p>Go equivalent: see README.md in this directory. How to run: {@code ./learn check find_the_bug_autoscaler}
+ */
+public final class Autoscaler {
+
+    /** The pool the scaler watches and resizes. Its methods are safe to call from any thread. */
+    public interface Pool {
+        /** The jobs waiting for a worker now. */
+        int queueLength();
+
+        /** The workers the pool has now. */
+        int workers();
+
+        /** Gives the pool {@code workers} workers. */
+        void resize(int workers);
+    }
+
+    /**
+     * The rules the scaler keeps.
+     *
+     * @param minWorkers     the fewest workers the pool may have, at least 1
+     * @param maxWorkers     the most workers the pool may have
+     * @param maxStep        the most workers one change may add or remove
+     * @param scaleUpAbove   scale up when the queue per worker is above this
+     * @param scaleDownBelow scale down when the queue per worker is below this; less than {@code scaleUpAbove}
+     * @param cooldown       the least time between two changes, on the scaler's clock
+     */
+    public record Policy(int minWorkers, int maxWorkers, int maxStep, double scaleUpAbove, double scaleDownBelow,
+                         Duration cooldown) {
+
+        /** @throws IllegalArgumentException naming the rule, if the numbers contradict each other */
+        public Policy {
+            Objects.requireNonNull(cooldown, "cooldown");
+            if (minWorkers < 1) {
+                throw new IllegalArgumentException("minWorkers must be >= 1, was " + minWorkers);
+            }
+            if (maxWorkers < minWorkers) {
+                throw new IllegalArgumentException("maxWorkers must be >= minWorkers (" + minWorkers + "), was "
+                        + maxWorkers);
+            }
+            if (maxStep < 1) {
+                throw new IllegalArgumentException("maxStep must be >= 1, was " + maxStep);
+            }
+            if (!(scaleDownBelow >= 0 && scaleDownBelow < scaleUpAbove)) {
+                throw new IllegalArgumentException("scaleDownBelow must be >= 0 and < scaleUpAbove (" + scaleUpAbove
+                        + "), was " + scaleDownBelow);
+            }
+            if (cooldown.isNegative()) {
+                throw new IllegalArgumentException("cooldown must be >= 0, was " + cooldown);
+            }
+        }
+
+        /** The queue per worker a change aims at: the middle of the band. */
+        public double target() {
+            return (scaleUpAbove + scaleDownBelow) / 2;
+        }
+    }
+
+    private final Pool pool;
+    private final Policy policy;
+    private final Clock clock;
+
+    /** A scaler of {@code pool} that keeps {@code policy}, measuring time on {@code clock}. */
+    public Autoscaler(Pool pool, Policy policy, Clock clock) {
+        this.pool = Objects.requireNonNull(pool, "pool");
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** One look at the pool: reads its queue and its workers, and resizes it if the policy says so. */
+    public void tick() {
+        int queue = pool.queueLength();
+        int workers = pool.workers();
+        // Steer to the target: enough workers that each has about target() jobs waiting.
+        int wanted = (int) Math.ceil(queue / policy.target());
+        int next = Math.clamp(wanted, workers - policy.maxStep(), workers + policy.maxStep()); // a few at a time
+        next = Math.clamp(next, policy.minWorkers(), policy.maxWorkers());
+        if (next != workers) {
+            pool.resize(next);
+        }
+    }
+
+    /**
+     * Calls {@link #tick} every {@code interval}, on a {@code Ticker} of the scaler's clock, until {@code ctx} ends;
+     * then stops the ticker and returns. Go: {@code for { select { case <-ticker.C: a.Tick(); case <-ctx.Done():
+     * return } }}.
+     *
+     * @throws InterruptedException if the calling thread is interrupted while it waits for a tick
+     */
+    public void run(Context ctx, Duration interval) throws InterruptedException {
+        Ticker ticker = Ticker.every(clock, interval);
+        try {
+            while (Select.select(ticker.channel().onReceive(t -> true), ctx.onDone(() -> false))) {
+                tick();
+            }
+        } finally {
+            ticker.stop();
+        }
+    }
+}
