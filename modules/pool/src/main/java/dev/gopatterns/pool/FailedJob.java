@@ -10,6 +10,9 @@ import java.util.Objects;
  * dlq.replay(ctx, (c, letter) -> letter.item().resubmit(c, pool));
  * }</pre>
  *
+ * <p>Go equivalent: the job value a Go pool keeps in its dead-letter struct so an operator can send it to the jobs
+ * channel again. Immutable; the task is shared as it was submitted, so replaying it runs the same code again.
+ *
  * @param id      the job's number in the pool it failed in
  * @param options its options (with its retry and policy)
  * @param task    its task, as it was submitted

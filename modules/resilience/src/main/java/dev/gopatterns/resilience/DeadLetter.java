@@ -8,6 +8,9 @@ import java.util.Objects;
  * An item (a job, a message, a pipeline item) that could not be processed, with its whole error history: what
  * goes to {@link DeadLetters} instead of being lost.
  *
+ * <p>Go equivalent: the struct a Go worker sends on its dead-letter channel, {@code deadLetter{item, errs}}.
+ * Immutable (the error list is copied); safe to share once published, as through the queue's channel.
+ *
  * @param source   where it failed: a pool's or a stage's name
  * @param item     what failed, as it was received (for a replay: enough to try it again)
  * @param errors   every attempt's failure, oldest first; never empty

@@ -25,6 +25,9 @@ import java.util.function.Predicate;
  * <p>Go equivalent: {@code v, err := f(ctx); if err != nil && ctx.Err() == nil { v, err = fallback(err) }};
  * failsafe-go's {@code fallback.WithFunc}.
  *
+ * <p>Immutable and thread-safe. Memory consistency effects: the body and the fallback run in the calling thread,
+ * one after the other; nothing beyond program order is involved.
+ *
  * @param <T> the call's value
  */
 public final class Fallback<T> {

@@ -26,6 +26,10 @@ import java.util.Objects;
  *
  * <p>Go equivalent: none as a type: Go wraps {@code func(ctx context.Context) (T, error)} in functions of the same
  * shape (failsafe-go's {@code failsafe.Get(fn, policies...)} is the same composition).
+ *
+ * <p>Memory consistency effects: the body runs in the calling thread (a {@link Retry} runs every attempt there),
+ * so actions before {@code call} happen-before the body's, and the body's happen-before {@code call} returns. A
+ * policy's shared state (a breaker's window, a bulkhead's units) is guarded by the policy itself.
  */
 @FunctionalInterface
 public interface Policy {
