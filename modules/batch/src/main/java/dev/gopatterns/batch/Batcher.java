@@ -7,6 +7,9 @@ import dev.gopatterns.chan.SelectCase;
 import dev.gopatterns.clock.Clock;
 import dev.gopatterns.context.CancellableContext;
 import dev.gopatterns.context.Context;
+import dev.gopatterns.metrics.Metered;
+import dev.gopatterns.metrics.Snapshot;
+import dev.gopatterns.metrics.ValueRecorder;
 import dev.gopatterns.sync.Semaphore;
 import dev.gopatterns.sync.WaitGroup;
 import java.time.Duration;
@@ -67,7 +70,7 @@ import java.util.function.Function;
  * @param <T> the items' type
  * @param <R> the results' type
  */
-public final class Batcher<T, R> implements AutoCloseable {
+public final class Batcher<T, R> implements AutoCloseable, Metered {
     /*
      * One dispatcher thread owns the pending batches (no lock: nobody else touches them). It selects over the
      * request channel and one timer, set for the oldest pending item's deadline over all keys. A request that
@@ -133,6 +136,8 @@ public final class Batcher<T, R> implements AutoCloseable {
     private final LongAdder flushedFull = new LongAdder();
     private final LongAdder flushedOnTime = new LongAdder();
     private final LongAdder flushedOnClose = new LongAdder();
+    private final ValueRecorder sizes = new ValueRecorder();
+    private final ValueRecorder waits = new ValueRecorder();
     private final LongAdder failedBatches = new LongAdder();
     /** Items received and not yet sent in a batch (written by the dispatcher only). */
     private final AtomicInteger pendingItems = new AtomicInteger();
@@ -214,6 +219,23 @@ public final class Batcher<T, R> implements AutoCloseable {
     }
 
     /**
+     * The batcher in the project's one metrics vocabulary, the component {@code "batcher"}: the counters
+     * {@code items}, {@code batches}, {@code flushed.full}, {@code flushed.on_time}, {@code flushed.on_close} and
+     * {@code batches.failed}, the gauge {@code pending}, the distribution {@code batch.size} (items per batch sent)
+     * and the timer {@code batch.wait} (how long each batch's oldest item waited before the batch was sent, so at
+     * most about {@code maxWait} plus the wait for a free runner). Each is read on its own.
+     */
+    @Override
+    public Snapshot snapshot() {
+        Metrics m = metrics();
+        return Snapshot.of("batcher").counter("items", m.items()).counter("batches", m.batches())
+                .counter("flushed.full", m.flushedFull()).counter("flushed.on_time", m.flushedOnTime())
+                .counter("flushed.on_close", m.flushedOnClose()).counter("batches.failed", m.failedBatches())
+                .gauge("pending", m.pending()).distribution("batch.size", sizes.percentiles())
+                .timer("batch.wait", waits.latency()).build();
+    }
+
+    /**
      * Stops taking items, sends the pending ones as final batches, and waits until every batch has run and replied.
      * Idempotent. If interrupted while waiting, it cancels the batcher's context (the batches still running see it
      * end, the callers waiting get its error), waits on, and re-asserts the interrupt.
@@ -280,7 +302,7 @@ public final class Batcher<T, R> implements AutoCloseable {
                         Pending<T, R> p = it.next();
                         if (now - (p.firstAtNanos + maxWaitNanos) >= 0) {
                             it.remove();
-                            if (!flush(p.requests, Flush.ON_TIME)) {
+                            if (!flush(p.requests, p.firstAtNanos, Flush.ON_TIME)) {
                                 failAll(pending, ctx.err().orElseThrow());
                                 return;
                             }
@@ -300,7 +322,7 @@ public final class Batcher<T, R> implements AutoCloseable {
                         pendingItems.incrementAndGet();
                         if (p.requests.size() == maxSize) {
                             pending.remove(r.key());
-                            if (!flush(p.requests, Flush.FULL)) {
+                            if (!flush(p.requests, p.firstAtNanos, Flush.FULL)) {
                                 failAll(pending, ctx.err().orElseThrow());
                                 return;
                             }
@@ -310,7 +332,7 @@ public final class Batcher<T, R> implements AutoCloseable {
                         for (Iterator<Pending<T, R>> it = pending.values().iterator(); it.hasNext(); ) {
                             Pending<T, R> p = it.next();
                             it.remove();
-                            if (!flush(p.requests, Flush.ON_CLOSE)) { // it failed this batch: fail the rest
+                            if (!flush(p.requests, p.firstAtNanos, Flush.ON_CLOSE)) { // it failed this batch: fail the rest
                                 failAll(pending, ctx.err().orElseThrow());
                                 return;
                             }
@@ -331,8 +353,10 @@ public final class Batcher<T, R> implements AutoCloseable {
      * Starts a runner for one batch once fewer than {@code concurrency} run; false, with the batch failed, if the
      * batcher's context ended while it waited.
      */
-    private boolean flush(List<Request<T, R>> batch, Flush why) throws InterruptedException {
+    private boolean flush(List<Request<T, R>> batch, long firstAtNanos, Flush why) throws InterruptedException {
         pendingItems.addAndGet(-batch.size());
+        sizes.record(batch.size());
+        waits.recordNanos(clock.nanoTime() - firstAtNanos);
         boolean admitted = Select.select(inFlight.onAcquire(1, () -> true), ctx.onDone(() -> false));
         if (!admitted) {
             fail(batch, ctx.err().orElseThrow());

@@ -8,6 +8,7 @@ import dev.gopatterns.clock.FakeClock;
 import dev.gopatterns.context.CancellableContext;
 import dev.gopatterns.context.Context;
 import dev.gopatterns.context.ContextCanceledException;
+import dev.gopatterns.metrics.Snapshot;
 import dev.gopatterns.testkit.Await;
 import dev.gopatterns.testkit.TestThreads;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -84,6 +86,12 @@ class BatcherTest {
             assertThat(two.get()).isEqualTo("r2");
             assertThat(batches).containsExactly(List.of(1, 2));
             assertThat(b.metrics().flushedOnTime()).isOne();
+            Snapshot s = b.snapshot();
+            assertThat(s.counter("flushed.on_time")).isOne();
+            assertThat(s.counter("items")).isEqualTo(2);
+            assertThat(s.distribution("batch.size").max()).isEqualTo(2);
+            assertThat(s.timer("batch.wait").max().toNanos()).as("the oldest item waited maxWait")
+                    .isCloseTo(Duration.ofMillis(5).toNanos(), Percentage.withPercentage(0.1));
         }
     }
 

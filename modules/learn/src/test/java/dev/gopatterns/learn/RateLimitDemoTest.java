@@ -122,7 +122,7 @@ class RateLimitDemoTest {
         RateLimitDemo.Options o;
         List<Duration> starts = millis(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         dev.gopatterns.pool.PoolMetrics m = new dev.gopatterns.pool.PoolMetrics(8, 8, 20, 10, 0, 0, 0, 10, 0, 0, 0, 0, 0,
-                dev.gopatterns.pool.PoolMetrics.Latency.NONE, dev.gopatterns.pool.PoolMetrics.Latency.NONE);
+                dev.gopatterns.metrics.Latency.NONE, dev.gopatterns.metrics.Latency.NONE);
         RateLimitDemo.Report r = new RateLimitDemo.Report(starts, 10, 0, Duration.ZERO, 25, m, Duration.ofSeconds(1),
                 Duration.ofMillis(3));
 

@@ -21,4 +21,22 @@ public record Percentiles(long count, long p50, long p90, long p99, long max) {
             throw new IllegalArgumentException("percentiles: count must be >= 0, was " + count);
         }
     }
+
+    /**
+     * The percentile {@code phi}: 0.5, 0.9, 0.99 or 1 (the max), the ones kept.
+     *
+     * @throws IllegalArgumentException for any other {@code phi}
+     */
+    public long at(double phi) {
+        if (phi == 0.5) {
+            return p50;
+        } else if (phi == 0.9) {
+            return p90;
+        } else if (phi == 0.99) {
+            return p99;
+        } else if (phi == 1) {
+            return max;
+        }
+        throw new IllegalArgumentException("percentiles: phi must be 0.5, 0.9, 0.99 or 1, was " + phi);
+    }
 }

@@ -240,7 +240,7 @@ final class ApplyStage {
             }
             switch (attempts.failed(error)) {
                 case Retry.Decision.RetryAfter(Duration delay) -> {
-                    c.retries++;
+                    c.addRetry();
                     if (!attempts.pause(delay)) {
                         return Cancelled.CANCELLED;
                     }
@@ -302,18 +302,18 @@ final class ApplyStage {
                         if (!Stages.send(ctx, out, r)) {
                             return false;
                         }
-                        c.out++;
+                        c.addOut(1);
                     }
                     case FILTER -> {
                         if (!Boolean.TRUE.equals(r)) {
-                            c.dropped++;
+                            c.addDropped();
                             c.held--;
                             return true;
                         }
                         if (!Stages.send(ctx, out, item)) {
                             return false;
                         }
-                        c.out++;
+                        c.addOut(1);
                     }
                     case MANY -> {
                         try {
@@ -322,14 +322,14 @@ final class ApplyStage {
                                         "a pipeline carries no null values"))) {
                                     return false;
                                 }
-                                c.out++;
+                                c.addOut(1);
                             }
                         } catch (RuntimeException e) { // the result's iterator threw: the item failed midway
                             return dispose(c, item, new Failed(e, 1), out);
                         }
                     }
                 }
-                c.passed++;
+                c.addPassed(1);
                 c.held--;
                 return true;
             }
@@ -339,20 +339,20 @@ final class ApplyStage {
                 ErrorPolicy policy = error instanceof Error ? ErrorPolicy.FAIL_FAST : spec.policy();
                 switch (policy) {
                     case SKIP -> {
-                        c.skipped++;
+                        c.addSkipped();
                         return true;
                     }
                     case REPORT -> {
-                        c.failed++;
+                        c.addFailed();
                         return Stages.send(ctx, run.errors(), failure);
                     }
                     case FAIL_FAST -> {
-                        c.failed++;
+                        c.addFailed();
                         run.fail(failure);
                         return false;
                     }
                     case DEAD_LETTER -> {
-                        c.failed++;
+                        c.addFailed();
                         DeadLetter<Object> letter = new DeadLetter<>(name, item, history, attempts,
                                 ctx.clock().nanoTime());
                         try {

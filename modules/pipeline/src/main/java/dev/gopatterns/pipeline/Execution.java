@@ -9,8 +9,11 @@ import dev.gopatterns.chan.SendChannel;
 import dev.gopatterns.chan.TryReceived;
 import dev.gopatterns.context.CancellableContext;
 import dev.gopatterns.context.Context;
+import dev.gopatterns.metrics.Snapshot;
 import dev.gopatterns.context.ContextException;
 import dev.gopatterns.time.Timer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -63,8 +66,35 @@ final class Execution {
         void run(Counts c) throws InterruptedException;
     }
 
-    /** One thread's counts; owned by that thread until it ends. */
+    /**
+     * One thread's counts; written only by that thread. The counted fields are written with opaque stores (a plain
+     * store that the JIT may not drop or keep in a register), so a live {@link Tally#live()} reads them, one by one,
+     * while the thread runs; the thread itself reads them plainly. {@code held} is the thread's alone.
+     */
     static final class Counts {
+        private static final VarHandle IN;
+        private static final VarHandle OUT;
+        private static final VarHandle PASSED;
+        private static final VarHandle DROPPED;
+        private static final VarHandle FAILED;
+        private static final VarHandle SKIPPED;
+        private static final VarHandle RETRIES;
+
+        static {
+            try {
+                MethodHandles.Lookup l = MethodHandles.lookup();
+                IN = l.findVarHandle(Counts.class, "in", long.class);
+                OUT = l.findVarHandle(Counts.class, "out", long.class);
+                PASSED = l.findVarHandle(Counts.class, "passed", long.class);
+                DROPPED = l.findVarHandle(Counts.class, "dropped", long.class);
+                FAILED = l.findVarHandle(Counts.class, "failed", long.class);
+                SKIPPED = l.findVarHandle(Counts.class, "skipped", long.class);
+                RETRIES = l.findVarHandle(Counts.class, "retries", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         long in;
         long out;
         long passed;
@@ -77,15 +107,50 @@ final class Execution {
 
         /** Takes responsibility for a received item. */
         void take() {
-            in++;
+            IN.setOpaque(this, in + 1);
             held++;
         }
 
         /** The item held was sent on. */
         void pass() {
-            out++;
-            passed++;
+            OUT.setOpaque(this, out + 1);
+            PASSED.setOpaque(this, passed + 1);
             held--;
+        }
+
+        void addOut(long n) {
+            OUT.setOpaque(this, out + n);
+        }
+
+        void addPassed(long n) {
+            PASSED.setOpaque(this, passed + n);
+        }
+
+        void addDropped() {
+            DROPPED.setOpaque(this, dropped + 1);
+        }
+
+        void addFailed() {
+            FAILED.setOpaque(this, failed + 1);
+        }
+
+        void addSkipped() {
+            SKIPPED.setOpaque(this, skipped + 1);
+        }
+
+        void addRetry() {
+            RETRIES.setOpaque(this, retries + 1);
+        }
+
+        /** Adds what this thread has counted so far into {@code t}, read from another thread. */
+        void readInto(long[] t) {
+            t[0] += (long) IN.getOpaque(this);
+            t[1] += (long) OUT.getOpaque(this);
+            t[2] += (long) PASSED.getOpaque(this);
+            t[3] += (long) DROPPED.getOpaque(this);
+            t[4] += (long) FAILED.getOpaque(this);
+            t[5] += (long) SKIPPED.getOpaque(this);
+            t[6] += (long) RETRIES.getOpaque(this);
         }
     }
 
@@ -100,12 +165,32 @@ final class Execution {
         private long skipped;
         private long cancelled;
         private long retries;
+        /** The counts of this stage's threads that run now: in the live view, not yet in the totals. */
+        private final List<Counts> running = new ArrayList<>(1);
 
         Tally(String name) {
             this.name = name;
         }
 
+        /** A thread of this stage starts, counting into {@code c}. */
+        synchronized void enter(Counts c) {
+            running.add(c);
+        }
+
+        /**
+         * The stage's counts now: the totals of its ended threads, plus what its running threads have counted so
+         * far (each counter read on its own, so a stage may not balance in a live view; it does once the run ends).
+         */
+        synchronized Summary.Stage live() {
+            long[] t = {in, out, passed, dropped, failed, skipped, retries};
+            for (Counts c : running) {
+                c.readInto(t);
+            }
+            return new Summary.Stage(name, t[0], t[1], t[2], t[3], t[4], t[5], cancelled, t[6]);
+        }
+
         synchronized void add(Counts c) {
+            running.remove(c);
             in += c.in;
             out += c.out;
             passed += c.passed;
@@ -138,6 +223,7 @@ final class Execution {
     private final CancellableContext root;
     private final List<StageSpec> specs;
     private final Tally[] tallies;
+    private final String[] metricKeys;
     private final List<Channel<Object>> outs = new ArrayList<>();
     private final Channel<Failure> errors = Channel.unbuffered();
     private final Channel<Void> done = Channel.unbuffered();
@@ -160,6 +246,7 @@ final class Execution {
         this.root = Context.withCancelCause(parent);
         this.specs = specs;
         this.tallies = new Tally[specs.size()];
+        this.metricKeys = metricKeys(specs);
         for (int i = 0; i < specs.size(); i++) {
             tallies[i] = new Tally(specs.get(i).name());
             outs.add(Channel.make(specs.get(i).buffer()));
@@ -267,7 +354,7 @@ final class Execution {
                         return;
                     } catch (RuntimeException e) { // the limiter refused: DeadlineTooSoon, burst 0
                         c.held--;
-                        c.failed++;
+                        c.addFailed();
                         fail(new Failure(spec.name(), v, e, 1));
                         return;
                     }
@@ -348,8 +435,8 @@ final class Execution {
         if (!Stages.send(ctx, out, List.copyOf(batch))) {
             return false;
         }
-        c.out++;
-        c.passed += batch.size();
+        c.addOut(1);
+        c.addPassed(batch.size());
         c.held -= batch.size();
         return true;
     }
@@ -367,6 +454,7 @@ final class Execution {
     void go(String stage, Tally tally, String suffix, Body body, Runnable atEnd) {
         live.incrementAndGet();
         Counts c = new Counts();
+        tally.enter(c);
         Stages.start(stage + suffix, () -> {
             try {
                 body.run(c);
@@ -386,6 +474,64 @@ final class Execution {
                 finish();
             }
         });
+    }
+
+    /**
+     * The run's numbers now, for {@link Run#snapshot()}: the component {@code "pipeline"} with the gauges
+     * {@code running} (1 until every stage thread has ended) and {@code buffered} (values waiting in the channels
+     * between stages and in the output), the counters {@code items.entered} (the source's {@code out}),
+     * {@code items.failed}, {@code items.skipped} and {@code items.dropped} (over every stage), and per stage, as
+     * {@code stage.<name>.*} (the stage's name without its {@code "2:"} index, in lower case, other characters as
+     * {@code _}, and {@code _2}, {@code _3}... after a name already taken): the counters {@code in},
+     * {@code out}, {@code passed}, {@code dropped}, {@code failed}, {@code skipped}, {@code cancelled} and
+     * {@code retries} of {@link Summary.Stage}, and the gauges {@code buffered} and {@code capacity} of its output
+     * channel.
+     */
+    Snapshot snapshot() {
+        Summary.Stage[] now = new Summary.Stage[tallies.length];
+        long failed = 0;
+        long skipped = 0;
+        long dropped = 0;
+        long buffered = 0;
+        for (int i = 0; i < tallies.length; i++) {
+            now[i] = tallies[i].live();
+            failed += now[i].failed();
+            skipped += now[i].skipped();
+            dropped += now[i].dropped();
+            buffered += outs.get(i).length();
+        }
+        Snapshot.Builder b = Snapshot.of("pipeline").gauge("running", live.get() == 0 ? 0 : 1)
+                .gauge("buffered", buffered).counter("items.entered", now[0].out()).counter("items.failed", failed)
+                .counter("items.skipped", skipped).counter("items.dropped", dropped);
+        for (int i = 0; i < now.length; i++) {
+            Summary.Stage st = now[i];
+            String p = "stage." + metricKeys[i] + ".";
+            b.counter(p + "in", st.in()).counter(p + "out", st.out()).counter(p + "passed", st.passed())
+                    .counter(p + "dropped", st.dropped()).counter(p + "failed", st.failed())
+                    .counter(p + "skipped", st.skipped()).counter(p + "cancelled", st.cancelled())
+                    .counter(p + "retries", st.retries()).gauge(p + "buffered", outs.get(i).length())
+                    .gauge(p + "capacity", outs.get(i).capacity());
+        }
+        return b.build();
+    }
+
+    /** Each stage's name as a metric name's word, unique in the run. */
+    private static String[] metricKeys(List<StageSpec> specs) {
+        String[] keys = new String[specs.size()];
+        java.util.Set<String> used = new java.util.HashSet<>();
+        for (int i = 0; i < keys.length; i++) {
+            String k = specs.get(i).name().replaceFirst("^[0-9]+:", "") // "2:filter": the index is not a name
+                    .toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]+", "_");
+            if (k.isEmpty() || !Character.isLetter(k.charAt(0))) {
+                k = "s" + k;
+            }
+            String unique = k;
+            for (int n = 2; !used.add(unique); n++) {
+                unique = k + "_" + n;
+            }
+            keys[i] = unique;
+        }
+        return keys;
     }
 
     /** Registers work for finish(), before any stage thread can run it; launching thread only. */
@@ -587,13 +733,13 @@ final class Execution {
         }
         try {
             if (delivery.deliver(v)) {
-                c.passed++;
-                c.out++;
+                c.addPassed(1);
+                c.addOut(1);
                 c.held--;
             }
         } catch (RuntimeException | Error e) {
             c.held--;
-            c.failed++;
+            c.addFailed();
             fail(new Failure("sink", v, e, 1));
         }
     }

@@ -1,6 +1,8 @@
 package dev.gopatterns.pipeline;
 
 import dev.gopatterns.chan.ReceiveChannel;
+import dev.gopatterns.metrics.Metered;
+import dev.gopatterns.metrics.Snapshot;
 import java.util.Optional;
 
 /**
@@ -37,7 +39,7 @@ import java.util.Optional;
  *
  * @param <T> the type of the output values
  */
-public final class Run<T> implements AutoCloseable {
+public final class Run<T> implements AutoCloseable, Metered {
 
     private final Execution execution;
 
@@ -47,6 +49,25 @@ public final class Run<T> implements AutoCloseable {
 
     Execution execution() {
         return execution;
+    }
+
+    /**
+     * The run's numbers now, live, in the project's one metrics vocabulary (the names are listed below). Each
+     * stage's counters are read one by one while its threads run, so while the run goes on a stage may not balance
+     * and an item may be counted out of one stage before it is counted into the next; once the run has ended (after
+     * {@link #await()}), the counts are exactly the {@link Summary}'s (without its sink). Counters never decrease.
+     *
+     * <p>The component is {@code "pipeline"}: the gauges {@code running} (1 until every stage thread has ended) and
+     * {@code buffered} (values in the channels between stages and in the output); the counters
+     * {@code items.entered}, {@code items.failed}, {@code items.skipped} and {@code items.dropped}; and per stage,
+     * {@code stage.<name>.in}, {@code .out}, {@code .passed}, {@code .dropped}, {@code .failed}, {@code .skipped},
+     * {@code .cancelled}, {@code .retries} (counters) and {@code .buffered}, {@code .capacity} (gauges: its output
+     * channel). {@code <name>} is the stage's name without its index ({@code "2:filter"} is {@code filter}), in lower
+     * case, with any other character as {@code _}, and {@code _2}, {@code _3}... after a name already taken.
+     */
+    @Override
+    public Snapshot snapshot() {
+        return execution.snapshot();
     }
 
     /** The last stage's output. */

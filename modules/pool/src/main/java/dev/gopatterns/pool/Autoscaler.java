@@ -6,6 +6,8 @@ import dev.gopatterns.chan.Select;
 import dev.gopatterns.clock.Clock;
 import dev.gopatterns.context.CancellableContext;
 import dev.gopatterns.context.Context;
+import dev.gopatterns.metrics.Metered;
+import dev.gopatterns.metrics.Snapshot;
 import dev.gopatterns.time.Ticker;
 import java.time.Duration;
 import java.util.Objects;
@@ -46,7 +48,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Memory consistency effects: each decision reads one {@link PoolMetrics} snapshot (consistent, taken under the
  * pool's lock) and is made under the scaler's lock: decisions are totally ordered, and each sees the one before.
  */
-public final class Autoscaler implements AutoCloseable {
+public final class Autoscaler implements AutoCloseable, Metered {
 
     /** One resize the scaler made, at {@code atNanos} on the pool's clock, and why. */
     public record Change(int from, int to, long atNanos, double waitingPerWorker, String reason) {}
@@ -196,6 +198,22 @@ public final class Autoscaler implements AutoCloseable {
 
     /** How many decisions were made, and how many of them scaled up and down. */
     public record Counts(long decisions, long scaledUp, long scaledDown) {}
+
+    /**
+     * The scaler in the project's one metrics vocabulary, the component {@code "autoscaler"}: the gauge
+     * {@code target} and the counters {@code decisions}, {@code scaled_up} and {@code scaled_down}, read under the
+     * scaler's lock.
+     */
+    @Override
+    public Snapshot snapshot() {
+        lock.lock();
+        try {
+            return Snapshot.of("autoscaler").gauge("target", target).counter("decisions", decisions)
+                    .counter("scaled_up", scaledUp).counter("scaled_down", scaledDown).build();
+        } finally {
+            lock.unlock();
+        }
+    }
 
     /** The counts so far. */
     public Counts counts() {

@@ -177,7 +177,12 @@ final class Pool implements WorkerPool {
         try {
             deadLetters.add(ctx, letter);
         } catch (InterruptedException e) {
-            deadLetters.offer(letter); // an outside interrupt: ignored by workers, as in take(); one last try
+            // an outside interrupt: ignored by workers, as in take(); one last try, which a close can still beat
+            try {
+                deadLetters.offer(letter);
+            } catch (ChannelClosedException closed) {
+                // closed meanwhile: the handle reports the failure
+            }
         } catch (ContextException | ChannelClosedException e) {
             // shut down immediately while it waited, or the queue was closed: the handle reports the failure
         }

@@ -1,6 +1,7 @@
 package dev.gopatterns.pool;
 
-import java.time.Duration;
+import dev.gopatterns.metrics.Latency;
+import dev.gopatterns.metrics.Snapshot;
 import java.util.Objects;
 
 /**
@@ -51,19 +52,28 @@ public record PoolMetrics(int workers, int idle, int queueCapacity, long submitt
         Objects.requireNonNull(runTime, "runTime");
     }
 
-    /**
-     * Percentiles of a duration, from an HdrHistogram with 3 significant digits (so within 0.1% of the true value).
-     *
-     * @param count how many were measured
-     */
-    public record Latency(long count, Duration p50, Duration p90, Duration p99, Duration max) {
-        /** Nothing measured yet. */
-        public static final Latency NONE = new Latency(0, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
-    }
-
     /** Jobs that have ended, however. */
     public long completed() {
         return succeeded + failed + cancelled;
+    }
+
+    /**
+     * This snapshot in the project's one metrics vocabulary ({@link dev.gopatterns.metrics.Metered}), the component
+     * {@code "pool"}: the gauges {@code workers}, {@code workers.idle}, {@code queue.capacity}, {@code jobs.waiting},
+     * {@code jobs.queued}, {@code jobs.running}, {@code throughput} (per second) and {@code utilization}; the
+     * counters {@code jobs.submitted}, {@code jobs.succeeded}, {@code jobs.failed}, {@code jobs.cancelled},
+     * {@code jobs.completed} and {@code jobs.rejected}; the timers {@code job.queue_wait} and {@code job.run_time}.
+     */
+    public Snapshot toSnapshot() {
+        return Snapshot.of("pool")
+                .gauge("workers", workers).gauge("workers.idle", idle).gauge("queue.capacity", queueCapacity)
+                .gauge("jobs.waiting", waiting).gauge("jobs.queued", queued).gauge("jobs.running", running)
+                .gauge("throughput", throughput).gauge("utilization", utilization)
+                .counter("jobs.submitted", submitted).counter("jobs.succeeded", succeeded)
+                .counter("jobs.failed", failed).counter("jobs.cancelled", cancelled)
+                .counter("jobs.completed", completed()).counter("jobs.rejected", rejected)
+                .timer("job.queue_wait", queueWait).timer("job.run_time", runTime)
+                .build();
     }
 
     /**

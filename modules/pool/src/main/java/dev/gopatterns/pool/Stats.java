@@ -1,5 +1,6 @@
 package dev.gopatterns.pool;
 
+import dev.gopatterns.metrics.Latency;
 import java.time.Duration;
 import java.util.concurrent.locks.ReentrantLock;
 import org.HdrHistogram.Histogram;
@@ -135,7 +136,7 @@ final class Stats {
     }
 
     /** Both latencies so far, for a snapshot. */
-    record Latencies(PoolMetrics.Latency queueWait, PoolMetrics.Latency runTime) {}
+    record Latencies(Latency queueWait, Latency runTime) {}
 
     /**
      * The queue-wait and run-time percentiles of every job recorded so far. Thread-safe, and called WITHOUT the
@@ -162,18 +163,18 @@ final class Stats {
             this.recorder = recorder;
         }
 
-        PoolMetrics.Latency read() {
+        Latency read() {
             recycled = recorder.getIntervalHistogram(recycled);
             total.add(recycled);
             return latency(total);
         }
     }
 
-    private static PoolMetrics.Latency latency(Histogram h) {
+    private static Latency latency(Histogram h) {
         if (h.getTotalCount() == 0) {
-            return PoolMetrics.Latency.NONE;
+            return Latency.NONE;
         }
-        return new PoolMetrics.Latency(h.getTotalCount(),
+        return new Latency(h.getTotalCount(),
                 Duration.ofNanos(h.getValueAtPercentile(50)), Duration.ofNanos(h.getValueAtPercentile(90)),
                 Duration.ofNanos(h.getValueAtPercentile(99)), Duration.ofNanos(h.getMaxValue()));
     }

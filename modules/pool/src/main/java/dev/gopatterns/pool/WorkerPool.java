@@ -4,6 +4,8 @@ import dev.gopatterns.chan.SelectCase;
 import dev.gopatterns.clock.Clock;
 import dev.gopatterns.context.Context;
 import dev.gopatterns.context.ContextException;
+import dev.gopatterns.metrics.Metered;
+import dev.gopatterns.metrics.Snapshot;
 import dev.gopatterns.rate.Limiter;
 import dev.gopatterns.resilience.DeadLetters;
 import java.time.Duration;
@@ -57,7 +59,7 @@ import java.util.function.Function;
  * queue is always bounded, the workers are virtual threads by default, a job gets a {@link Context} rather than a
  * {@code Future.cancel(true)}, and queued jobs cancelled by {@code shutdownNow} still complete their handles.
  */
-public interface WorkerPool extends AutoCloseable {
+public interface WorkerPool extends AutoCloseable, Metered {
 
     /** A builder with safe defaults: 4 virtual-thread workers, a queue of 4 per worker, no parent context. */
     static Builder builder() {
@@ -154,6 +156,16 @@ public interface WorkerPool extends AutoCloseable {
 
     /** A consistent snapshot of the pool's counters. */
     PoolMetrics metrics();
+
+    /**
+     * The same consistent snapshot, in the project's one metrics vocabulary (see {@link PoolMetrics#toSnapshot()}
+     * for its names), for a {@link dev.gopatterns.metrics.HealthCheck}, {@link dev.gopatterns.metrics.Alerts} or
+     * the Micrometer binding.
+     */
+    @Override
+    default Snapshot snapshot() {
+        return metrics().toSnapshot();
+    }
 
     /**
      * The pool's context: every job's context is a child of it. It ends at {@link #shutdownNow}, when the parent

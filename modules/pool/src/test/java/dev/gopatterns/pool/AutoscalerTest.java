@@ -80,6 +80,9 @@ class AutoscalerTest {
         assertThat(a.evaluate()).as("at max").isNull();
         assertThat(a.changes().tryReceive()).isNotNull();
         assertThat(a.counts()).isEqualTo(new Autoscaler.Counts(5, 3, 0));
+        assertThat(a.snapshot().counter("scaled_up")).isEqualTo(3);
+        assertThat(a.snapshot().counter("decisions")).isEqualTo(5);
+        assertThat(a.snapshot().gauge("target")).isEqualTo(a.target());
     }
 
     @Test

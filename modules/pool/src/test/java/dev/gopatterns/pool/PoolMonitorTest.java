@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gopatterns.clock.FakeClock;
+import dev.gopatterns.metrics.Latency;
 import dev.gopatterns.testkit.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,16 +22,16 @@ import org.junit.jupiter.api.Test;
  */
 class PoolMonitorTest {
 
-    private static final PoolMetrics.Latency WAIT = new PoolMetrics.Latency(78, Duration.ofMillis(950),
+    private static final Latency WAIT = new Latency(78, Duration.ofMillis(950),
             Duration.ofMillis(990), Duration.ofMillis(1000), Duration.ofMillis(1200));
-    private static final PoolMetrics.Latency RUN = new PoolMetrics.Latency(72, Duration.ofMillis(201),
+    private static final Latency RUN = new Latency(72, Duration.ofMillis(201),
             Duration.ofMillis(280), Duration.ofMillis(297), Duration.ofMillis(300));
     /** 8 workers all busy, a full queue of 20, 72 ended: 100 accepted. */
     private static final PoolMetrics BUSY = new PoolMetrics(8, 0, 20, 100, 20, 20, 8, 70, 2, 0, 3, 19.84, 0.9, WAIT,
             RUN)
             .checkInvariants();
     private static final PoolMetrics FRESH = new PoolMetrics(4, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            PoolMetrics.Latency.NONE, PoolMetrics.Latency.NONE).checkInvariants();
+            Latency.NONE, Latency.NONE).checkInvariants();
 
     // ------------------------------------------------------------------------------------------- formatting
 

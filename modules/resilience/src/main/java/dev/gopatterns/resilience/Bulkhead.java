@@ -3,6 +3,8 @@ package dev.gopatterns.resilience;
 import dev.gopatterns.chan.Select;
 import dev.gopatterns.clock.Clock;
 import dev.gopatterns.context.Context;
+import dev.gopatterns.metrics.Metered;
+import dev.gopatterns.metrics.Snapshot;
 import dev.gopatterns.sync.Semaphore;
 import java.time.Duration;
 import java.util.Objects;
@@ -32,7 +34,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Memory consistency effects: as the semaphore's: a call's actions before it ends happen-before the actions of
  * the call that takes its unit next.
  */
-public final class Bulkhead implements Policy {
+public final class Bulkhead implements Policy, Metered {
 
     /** What the bulkhead holds now. */
     public record Metrics(int maxConcurrent, int running, int waiting, long rejected) {}
@@ -43,6 +45,7 @@ public final class Bulkhead implements Policy {
     private final Clock clock;
     private final Semaphore units;
     private final LongAdder rejected = new LongAdder();
+    private final LongAdder admitted = new LongAdder();
 
     private Bulkhead(String name, int maxConcurrent, Duration maxWait, Clock clock) {
         this.name = name;
@@ -110,6 +113,7 @@ public final class Bulkhead implements Policy {
         }
         ctx.throwIfDone();
         if (units.tryAcquire(1)) {
+            admitted.increment();
             return;
         }
         if (!maxWait.isZero()) {
@@ -117,6 +121,7 @@ public final class Bulkhead implements Policy {
                     ctx.onDone(() -> Admission.CANCELLED),
                     Select.after(maxWait, clock, () -> Admission.FULL))) {
                 case ADMITTED -> {
+                    admitted.increment();
                     return;
                 }
                 case CANCELLED -> ctx.throwIfDone();
@@ -137,6 +142,19 @@ public final class Bulkhead implements Policy {
     /** The counts now (each read on its own: a snapshot of a moving target). */
     public Metrics metrics() {
         return new Metrics(maxConcurrent, (int) units.held(), units.waiting(), rejected.sum());
+    }
+
+    /**
+     * The bulkhead in the project's one metrics vocabulary, the component {@code "bulkhead"}: the gauges
+     * {@code max_concurrent}, {@code running} and {@code waiting}, and the counters {@code calls.admitted} and
+     * {@code calls.rejected}. Each is read on its own, as in {@link #metrics()}.
+     */
+    @Override
+    public Snapshot snapshot() {
+        Metrics m = metrics();
+        return Snapshot.of("bulkhead").gauge("max_concurrent", m.maxConcurrent()).gauge("running", m.running())
+                .gauge("waiting", m.waiting()).counter("calls.admitted", admitted.sum())
+                .counter("calls.rejected", m.rejected()).build();
     }
 
     @Override

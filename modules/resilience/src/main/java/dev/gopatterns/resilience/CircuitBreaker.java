@@ -5,6 +5,8 @@ import dev.gopatterns.chan.ReceiveChannel;
 import dev.gopatterns.clock.Clock;
 import dev.gopatterns.context.Context;
 import dev.gopatterns.context.ContextException;
+import dev.gopatterns.metrics.Metered;
+import dev.gopatterns.metrics.Snapshot;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -60,7 +62,7 @@ import java.util.function.Predicate;
  * playing the thresholds, {@code Timeout} the wait in open and {@code MaxRequests} the half-open trial calls;
  * resilience4j's {@code CircuitBreaker} is the model for the windows and the slow calls.
  */
-public final class CircuitBreaker implements Policy {
+public final class CircuitBreaker implements Policy, Metered {
 
     /** A breaker's state. */
     public enum State { CLOSED, OPEN, HALF_OPEN }
@@ -71,7 +73,11 @@ public final class CircuitBreaker implements Policy {
      */
     public record Transition(State from, State to, long atNanos, long sequence) {}
 
-    /** What the breaker holds now: its state, the window's counts, and how many calls it has refused. */
+    /**
+     * What the breaker holds now: its state, the counts that judge it, and how many calls it has refused. The
+     * counts are the sliding window's while closed, and while open after the window tripped it; the trial calls'
+     * while half-open, and while open after the trials tripped it again.
+     */
     public record Metrics(State state, int calls, int failedCalls, int slowCalls, long notPermitted) {
         /** Failed calls over calls in the window, in percent; -1 while the window holds no call. */
         public float failureRate() {
@@ -175,6 +181,10 @@ public final class CircuitBreaker implements Policy {
     private int trialsSlow;
     private long notPermitted;
     private long sequence;
+    private boolean openedByTrials; // the last trip was by the half-open trials: metrics() shows theirs while open
+    private long callsSucceeded; // every call reported, in whatever state it was permitted
+    private long callsFailed;
+    private long callsSlow;
 
     private CircuitBreaker(Builder b) {
         this.name = b.name;
@@ -220,7 +230,7 @@ public final class CircuitBreaker implements Policy {
         try {
             long now = clock.nanoTime();
             openToHalfOpenIfDue(now);
-            if (state == State.HALF_OPEN) {
+            if (state == State.HALF_OPEN || state == State.OPEN && openedByTrials) {
                 return new Metrics(state, trialsDone, trialsFailed, trialsSlow, notPermitted);
             }
             window.expire(now);
@@ -228,6 +238,48 @@ public final class CircuitBreaker implements Policy {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The breaker in the project's one metrics vocabulary, the component {@code "circuit_breaker"}: the gauge
+     * {@code state} (0 closed, 1 half-open, 2 open: its severity, so a health rule {@code state >= 1} is
+     * "degraded while probing"), the gauges {@code window.calls}, {@code window.failed}, {@code window.slow},
+     * {@code failure_rate} and {@code slow_call_rate} (fractions, {@code NaN} while the window holds no call) from
+     * {@link #metrics()}, and the counters {@code calls.succeeded}, {@code calls.failed}, {@code calls.slow} (every
+     * call reported, in whatever state), {@code calls.not_permitted} and {@code transitions}. Read under the
+     * breaker's lock: the numbers are of one instant.
+     */
+    @Override
+    public Snapshot snapshot() {
+        long succeeded;
+        long failed;
+        long slow;
+        long transitions;
+        Metrics m;
+        lock.lock();
+        try {
+            m = metrics(); // re-entrant: the same instant
+            succeeded = callsSucceeded;
+            failed = callsFailed;
+            slow = callsSlow;
+            transitions = sequence;
+        } finally {
+            lock.unlock();
+        }
+        int severity = switch (m.state()) {
+            case CLOSED -> 0;
+            case HALF_OPEN -> 1;
+            case OPEN -> 2;
+        };
+        double calls = m.calls();
+        return Snapshot.of("circuit_breaker").gauge("state", severity)
+                .gauge("window.calls", m.calls()).gauge("window.failed", m.failedCalls())
+                .gauge("window.slow", m.slowCalls())
+                .gauge("failure_rate", calls == 0 ? Double.NaN : m.failedCalls() / calls)
+                .gauge("slow_call_rate", calls == 0 ? Double.NaN : m.slowCalls() / calls)
+                .counter("calls.succeeded", succeeded).counter("calls.failed", failed).counter("calls.slow", slow)
+                .counter("calls.not_permitted", m.notPermitted()).counter("transitions", transitions)
+                .build();
     }
 
     /** Permission to make a call now, or empty if the breaker refuses one (counted in {@code notPermitted}). */
@@ -343,14 +395,21 @@ public final class CircuitBreaker implements Policy {
             }
             p.reported = true;
             long now = clock.nanoTime();
+            boolean slow = now - p.startNanos >= slowCallNanos;
+            if (failed) {
+                callsFailed++;
+            } else {
+                callsSucceeded++;
+            }
+            callsSlow += slow ? 1 : 0;
             if (p.epoch != epoch) {
                 return; // permitted in an earlier state: says nothing about this one
             }
-            boolean slow = now - p.startNanos >= slowCallNanos;
             switch (state) {
                 case CLOSED -> {
                     window.add(now, failed, slow);
                     if (window.calls() >= minimumCalls && tripped(window.calls(), window.failed(), window.slow())) {
+                        openedByTrials = false;
                         toOpen(now);
                     }
                 }
@@ -360,6 +419,7 @@ public final class CircuitBreaker implements Policy {
                     trialsSlow += slow ? 1 : 0;
                     if (trialsDone == permittedCallsInHalfOpen) {
                         if (tripped(trialsDone, trialsFailed, trialsSlow)) {
+                            openedByTrials = true;
                             toOpen(now);
                         } else {
                             transition(State.CLOSED, now);
@@ -515,28 +575,44 @@ public final class CircuitBreaker implements Policy {
     // --------------------------------------------------------------------------------------------- windows
 
     /** The outcomes of a closed breaker. Not thread-safe: used under the breaker's lock. */
+    /**
+     * A window's outcomes: the calls in it and how many failed or were slow, kept as running totals that each
+     * window adds to and takes from as calls enter and age out. Call only when holding the breaker's lock.
+     */
     private abstract static sealed class Outcomes {
+        int calls;
+        int failed;
+        int slow;
+
         abstract void add(long now, boolean failed, boolean slow);
 
-        abstract int calls();
+        final int calls() {
+            return calls;
+        }
 
-        abstract int failed();
+        final int failed() {
+            return failed;
+        }
 
-        abstract int slow();
+        final int slow() {
+            return slow;
+        }
 
         /** Drops what has aged out by {@code now} (time windows). */
         void expire(long now) {
         }
 
-        abstract void clear(long now);
+        /** Empties the window, as of {@code now}. */
+        void clear(long now) {
+            calls = 0;
+            failed = 0;
+            slow = 0;
+        }
 
         /** The last {@code size} calls, in a ring: 0 = success, bit 1 = failed, bit 2 = slow. */
         static final class Count extends Outcomes {
             private final byte[] ring;
             private int next;
-            private int calls;
-            private int failed;
-            private int slow;
 
             Count(int size) {
                 ring = new byte[size];
@@ -558,26 +634,9 @@ public final class CircuitBreaker implements Policy {
             }
 
             @Override
-            int calls() {
-                return calls;
-            }
-
-            @Override
-            int failed() {
-                return failed;
-            }
-
-            @Override
-            int slow() {
-                return slow;
-            }
-
-            @Override
             void clear(long now) {
+                super.clear(now);
                 next = 0;
-                calls = 0;
-                failed = 0;
-                slow = 0;
             }
         }
 
@@ -587,9 +646,6 @@ public final class CircuitBreaker implements Policy {
             private final long origin;
             private final int[][] buckets; // [bucket][calls, failed, slow]
             private long current; // the absolute second of the newest bucket
-            private int calls;
-            private int failed;
-            private int slow;
 
             Time(int seconds, long origin) {
                 this.origin = origin;
@@ -628,30 +684,13 @@ public final class CircuitBreaker implements Policy {
             }
 
             @Override
-            int calls() {
-                return calls;
-            }
-
-            @Override
-            int failed() {
-                return failed;
-            }
-
-            @Override
-            int slow() {
-                return slow;
-            }
-
-            @Override
             void clear(long now) {
                 for (int[] b : buckets) {
                     b[0] = 0;
                     b[1] = 0;
                     b[2] = 0;
                 }
-                calls = 0;
-                failed = 0;
-                slow = 0;
+                super.clear(now);
                 expire(now);
             }
         }

@@ -6,6 +6,8 @@ import dev.gopatterns.chan.Received;
 import dev.gopatterns.chan.TryReceived;
 import dev.gopatterns.clock.Clock;
 import dev.gopatterns.context.Context;
+import dev.gopatterns.metrics.Metered;
+import dev.gopatterns.metrics.Snapshot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -33,7 +35,7 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * @param <T> the items' type
  */
-public final class DeadLetters<T> {
+public final class DeadLetters<T> implements Metered {
 
     /** Tries a letter's item again; throws if the replay failed. */
     @FunctionalInterface
@@ -57,6 +59,7 @@ public final class DeadLetters<T> {
     private final Clock clock;
     private final LongAdder added = new LongAdder();
     private final LongAdder replayed = new LongAdder();
+    private final LongAdder replayFailed = new LongAdder();
 
     private DeadLetters(int capacity, Clock clock) {
         this.queue = Channel.make(capacity);
@@ -91,7 +94,11 @@ public final class DeadLetters<T> {
         added.increment();
     }
 
-    /** Adds a letter if there is room now; {@code false} (the letter not added) if the queue is full. */
+    /**
+     * Adds a letter if there is room now; {@code false} (the letter not added) if the queue is full.
+     *
+     * @throws dev.gopatterns.chan.ChannelClosedException if the queue was {@linkplain #close closed}
+     */
     public boolean offer(DeadLetter<T> letter) {
         Objects.requireNonNull(letter, "letter");
         boolean in = queue.trySend(letter);
@@ -174,6 +181,7 @@ public final class DeadLetters<T> {
                 }
                 throw e;
             } catch (Exception e) {
+                replayFailed.increment();
                 failed.add(letter.failedAgain(e, clock.nanoTime()));
             }
         }
@@ -189,6 +197,19 @@ public final class DeadLetters<T> {
         } catch (RuntimeException alreadyClosed) {
             // closed before
         }
+    }
+
+    /**
+     * The queue in the project's one metrics vocabulary, the component {@code "dead_letters"}: the gauges
+     * {@code depth} and {@code capacity}, and the counters {@code letters.added}, {@code letters.replayed} and
+     * {@code letters.replay_failed} (replays that failed again; such a letter is handed back in its
+     * {@link Replay}, not re-added).
+     */
+    @Override
+    public Snapshot snapshot() {
+        return Snapshot.of("dead_letters").gauge("depth", depth()).gauge("capacity", capacity)
+                .counter("letters.added", added()).counter("letters.replayed", replayed())
+                .counter("letters.replay_failed", replayFailed.sum()).build();
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.gopatterns.resilience;
 import dev.gopatterns.chan.Select;
 import dev.gopatterns.context.Context;
 import dev.gopatterns.context.ContextException;
+import dev.gopatterns.metrics.Metered;
+import dev.gopatterns.metrics.Snapshot;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -10,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
@@ -59,7 +62,7 @@ import java.util.random.RandomGenerator;
  * {@code github.com/cenkalti/backoff} ({@code backoff.Retry(op, backoff.WithContext(b, ctx))}); the wait is a
  * {@code select} over {@code time.After(delay)} and {@code ctx.Done()}, which is what {@link Attempts#pause} is.
  */
-public final class Retry implements Policy {
+public final class Retry implements Policy, Metered {
 
     private static final Consumer<RetryEvent> NO_LISTENER = e -> { };
     private static final Retry NONE = new Retry(1, Duration.ZERO, Duration.ZERO, e -> true, null, NO_LISTENER);
@@ -70,6 +73,13 @@ public final class Retry implements Policy {
     private final Predicate<? super Throwable> retryable;
     private final RandomGenerator random; // null: ThreadLocalRandom of the retrying thread
     private final Consumer<? super RetryEvent> listener;
+    // What this policy object has done, over every operation it ran (see snapshot()).
+    private final LongAdder operations = new LongAdder();
+    private final LongAdder attemptsFailed = new LongAdder();
+    private final LongAdder retries = new LongAdder();
+    private final LongAdder succeeded = new LongAdder();
+    private final LongAdder succeededAfterRetry = new LongAdder();
+    private final LongAdder[] gaveUp = new LongAdder[GiveUpReason.values().length];
 
     private Retry(int maxAttempts, Duration initialDelay, Duration maxDelay, Predicate<? super Throwable> retryable,
                   RandomGenerator random, Consumer<? super RetryEvent> listener) {
@@ -79,6 +89,9 @@ public final class Retry implements Policy {
         this.retryable = retryable;
         this.random = random;
         this.listener = listener;
+        for (int i = 0; i < gaveUp.length; i++) {
+            gaveUp[i] = new LongAdder();
+        }
     }
 
     /** No retries: one attempt. */
@@ -238,6 +251,27 @@ public final class Retry implements Policy {
         }
     }
 
+    /**
+     * What this policy object has done, over every operation it ran, in the project's one metrics vocabulary: the
+     * component {@code "retry"}, with the counters {@code operations} (begun), {@code attempts.failed},
+     * {@code retries}, {@code succeeded}, {@code succeeded.after_retry}, and {@code gave_up.not_retryable},
+     * {@code gave_up.attempts_exhausted}, {@code gave_up.deadline}, {@code gave_up.cancelled}. An operation still
+     * running is in {@code operations} and in none of the outcomes.
+     *
+     * <p>Each policy object counts for itself: {@link #retryOn}, {@link #jitter} and {@link #onEvent} make a new one,
+     * which starts from zero; {@link #none()} is one object shared by every user, so its counts are everyone's.
+     */
+    @Override
+    public Snapshot snapshot() {
+        Snapshot.Builder b = Snapshot.of("retry").counter("operations", operations.sum())
+                .counter("attempts.failed", attemptsFailed.sum()).counter("retries", retries.sum())
+                .counter("succeeded", succeeded.sum()).counter("succeeded.after_retry", succeededAfterRetry.sum());
+        for (GiveUpReason r : GiveUpReason.values()) {
+            b.counter("gave_up." + r.name().toLowerCase(), gaveUp[r.ordinal()].sum());
+        }
+        return b.build();
+    }
+
     @Override
     public String toString() {
         return maxAttempts == 1 ? "Retry.none()"
@@ -279,6 +313,7 @@ public final class Retry implements Policy {
 
         private Attempts(Context ctx) {
             this.ctx = ctx;
+            operations.increment();
         }
 
         /** The number of the attempt running, or the last one once the operation is over: 1 first. */
@@ -295,6 +330,10 @@ public final class Retry implements Policy {
         public void succeeded() {
             checkNotOver();
             end();
+            succeeded.increment();
+            if (attempt > 1) {
+                succeededAfterRetry.increment();
+            }
             emit(new RetryEvent.Succeeded(attempt, List.copyOf(errors)));
         }
 
@@ -303,6 +342,7 @@ public final class Retry implements Policy {
             Objects.requireNonNull(error, "error");
             checkNotOver();
             errors.add(error);
+            attemptsFailed.increment();
             GiveUpReason reason;
             Duration delay = null;
             if (ctx.isDone()) {
@@ -316,10 +356,11 @@ public final class Retry implements Policy {
                 reason = reachesDeadline(delay) ? GiveUpReason.DEADLINE : null;
             }
             if (reason != null) {
-                end();
+                end(reason);
                 emit(new RetryEvent.GaveUp(errors.size(), reason, List.copyOf(errors)));
                 return new Decision.GiveUp(reason, error);
             }
+            retries.increment();
             emit(new RetryEvent.Retrying(attempt, error, delay));
             attempt++;
             return new Decision.RetryAfter(delay);
@@ -333,7 +374,8 @@ public final class Retry implements Policy {
             Objects.requireNonNull(error, "error");
             checkNotOver();
             errors.add(error);
-            end();
+            attemptsFailed.increment();
+            end(GiveUpReason.NOT_RETRYABLE);
             emit(new RetryEvent.GaveUp(errors.size(), GiveUpReason.NOT_RETRYABLE, List.copyOf(errors)));
             return new Decision.GiveUp(GiveUpReason.NOT_RETRYABLE, error);
         }
@@ -348,7 +390,7 @@ public final class Retry implements Policy {
             boolean waited = delay.isZero() ? !ctx.isDone()
                     : Select.select(Select.after(delay, ctx.clock(), () -> true), ctx.onDone(() -> false));
             if (!waited) {
-                end();
+                end(GiveUpReason.CANCELLED);
                 emit(new RetryEvent.GaveUp(errors.size(), GiveUpReason.CANCELLED, List.copyOf(errors)));
             }
             return waited;
@@ -360,7 +402,7 @@ public final class Retry implements Policy {
          */
         ContextException cancelled() {
             if (!over) {
-                end();
+                end(GiveUpReason.CANCELLED);
                 emit(new RetryEvent.GaveUp(errors.size(), GiveUpReason.CANCELLED, List.copyOf(errors)));
             }
             return ctx.err().orElseThrow();
@@ -390,6 +432,11 @@ public final class Retry implements Policy {
 
         private void end() {
             over = true;
+        }
+
+        private void end(GiveUpReason reason) {
+            over = true;
+            gaveUp[reason.ordinal()].increment();
         }
 
         private void emit(RetryEvent event) {

@@ -1,0 +1,35 @@
+package dev.gopatterns.micrometer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Micrometer binding's public surface: one type.
+ */
+class MicrometerApiTest {
+
+    private static final JavaClasses MICROMETER = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.gopatterns.micrometer");
+
+    @Test
+    @DisplayName("machinery is package-private: the public types are exactly the documented API")
+    void publicApi() {
+        Set<String> publicTypes = MICROMETER.stream()
+                .filter(c -> c.isTopLevelClass() && c.getModifiers().contains(JavaModifier.PUBLIC))
+                .map(JavaClass::getSimpleName)
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(publicTypes).as("a new public type is an API decision, with its javadoc")
+                .containsExactlyInAnyOrder("MeteredBinder");
+    }
+}
