@@ -152,17 +152,18 @@ final class Pool implements WorkerPool {
         if (deadLetters == null) {
             return new PoolJob<>(this, ctx -> retry.call(ctx, attempt::run), options, task, timeout);
         }
-        // The dead letter needs every attempt's failure: the job's own listener keeps them when it gives up.
-        var self = new Object() {
-            PoolJob<T> job;
+        // The dead letter needs every attempt's failure: this operation's own listener keeps them on the job when it
+        // gives up, in the worker that then reads them (one thread). `job.it` is written here and published to the
+        // worker by the queue's hand-off. The policy object stays the caller's, so its counts include this job.
+        var job = new Object() {
+            PoolJob<T> it;
         };
-        Retry recorded = retry.onEvent(e -> {
+        job.it = new PoolJob<>(this, ctx -> retry.call(ctx, attempt::run, e -> {
             if (e instanceof RetryEvent.GaveUp g) {
-                self.job.history = g.errors();
+                job.it.history = g.errors();
             }
-        });
-        self.job = new PoolJob<>(this, ctx -> recorded.call(ctx, attempt::run), options, task, timeout);
-        return self.job; // published to the worker by the queue's hand-off, with the field above
+        }), options, task, timeout);
+        return job.it;
     }
 
     /**

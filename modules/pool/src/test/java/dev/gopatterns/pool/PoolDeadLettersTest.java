@@ -57,16 +57,19 @@ class PoolDeadLettersTest {
     void retriedJobCarriesItsHistory() throws Exception {
         DeadLetters<FailedJob<?>> dlq = DeadLetters.withCapacity(10);
         AtomicInteger calls = new AtomicInteger();
+        Retry retry = Retry.backoff(3, Duration.ZERO, Duration.ZERO);
         try (WorkerPool pool = WorkerPool.builder().workers(1).clock(clock).deadLetters(dlq).build()) {
-            Job<String> job = pool.submit(ctx, JobOptions.defaults().retry(Retry.backoff(3, Duration.ZERO,
-                    Duration.ZERO)), c -> {
-                        throw new IOException("attempt " + calls.incrementAndGet());
-                    });
+            Job<String> job = pool.submit(ctx, JobOptions.defaults().retry(retry), c -> {
+                throw new IOException("attempt " + calls.incrementAndGet());
+            });
             assertThat(job.result()).isInstanceOf(Result.Failed.class);
             DeadLetter<FailedJob<?>> letter = dlq.drain().getFirst();
             assertThat(letter.attempts()).isEqualTo(3);
             assertThat(letter.errors()).extracting(Throwable::getMessage)
                     .containsExactly("attempt 1", "attempt 2", "attempt 3");
+            assertThat(retry.snapshot().counter("gave_up.attempts_exhausted"))
+                    .as("the caller's policy object counts the job (the pool keeps the history without a copy)")
+                    .isEqualTo(1);
         }
     }
 

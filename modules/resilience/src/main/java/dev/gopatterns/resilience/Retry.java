@@ -201,7 +201,7 @@ public final class Retry implements Policy, Metered {
      * do); otherwise use {@link #call}.
      */
     public Attempts begin(Context ctx) {
-        return new Attempts(Objects.requireNonNull(ctx, "ctx"));
+        return new Attempts(Objects.requireNonNull(ctx, "ctx"), null);
     }
 
     /**
@@ -217,8 +217,21 @@ public final class Retry implements Policy, Metered {
      */
     @Override
     public <T> T call(Context ctx, Body<? extends T> body) throws Exception {
+        return run(new Attempts(Objects.requireNonNull(ctx, "ctx"), null), ctx, body);
+    }
+
+    /**
+     * As {@link #call(Context, Body)}, and tells {@code events} this one operation's events, after the policy's
+     * own listener: for a caller that needs an operation's history (a dead letter's failures) without making a new
+     * policy object, whose counts would then be apart from this one's.
+     */
+    public <T> T call(Context ctx, Body<? extends T> body, Consumer<? super RetryEvent> events) throws Exception {
+        Objects.requireNonNull(events, "events");
+        return run(new Attempts(Objects.requireNonNull(ctx, "ctx"), events), ctx, body);
+    }
+
+    private <T> T run(Attempts attempts, Context ctx, Body<? extends T> body) throws Exception {
         Objects.requireNonNull(body, "body");
-        Attempts attempts = begin(ctx);
         while (true) {
             if (ctx.isDone()) {
                 throw attempts.cancelled();
@@ -311,8 +324,11 @@ public final class Retry implements Policy, Metered {
         private int attempt = 1;
         private boolean over;
 
-        private Attempts(Context ctx) {
+        private final Consumer<? super RetryEvent> also; // null: only the policy's listener
+
+        private Attempts(Context ctx, Consumer<? super RetryEvent> also) {
             this.ctx = ctx;
+            this.also = also;
             operations.increment();
         }
 
@@ -440,8 +456,15 @@ public final class Retry implements Policy, Metered {
         }
 
         private void emit(RetryEvent event) {
+            tell(listener, event);
+            if (also != null) {
+                tell(also, event);
+            }
+        }
+
+        private static void tell(Consumer<? super RetryEvent> to, RetryEvent event) {
             try {
-                listener.accept(event);
+                to.accept(event);
             } catch (RuntimeException | Error listenerFailed) {
                 Thread t = Thread.currentThread();
                 t.getUncaughtExceptionHandler().uncaughtException(t, listenerFailed);

@@ -93,6 +93,10 @@ class ResilienceSnapshotTest {
         assertThat(s.counter("gave_up.cancelled")).isZero();
         assertThat(r.jitter(new java.util.Random(1)).snapshot().counter("operations"))
                 .as("a new policy object counts for itself").isZero();
+        java.util.List<RetryEvent> seen = new java.util.ArrayList<>();
+        assertThatThrownBy(() -> r.call(ctx, c -> failWith(), seen::add)).isInstanceOf(IOException.class);
+        assertThat(seen).as("one operation's own events").hasSize(3).last().isInstanceOf(RetryEvent.GaveUp.class);
+        assertThat(r.snapshot().counter("operations")).as("counted by the same policy object").isEqualTo(4);
     }
 
     private static String failWith() throws IOException {
