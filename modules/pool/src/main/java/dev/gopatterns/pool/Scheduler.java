@@ -75,8 +75,8 @@ public final class Scheduler implements AutoCloseable {
      * One scheduling thread owns the wake-up side; the heap (DueHeap: due time, priority descending, sequence) and
      * every entry's state are guarded by `lock`, which callers (at, after, every, cancel), the scheduling thread,
      * the helper threads and the pool's completing threads all take for short sections. Nothing calls the pool,
-     * a channel or a context while holding it, with two exceptions that cannot wait: the wake channel's trySend
-     * and the clock's scheduleAt, both leaf calls (Clock's contract).
+     * a channel, a context or a job's handle while holding it (a job's cancel may complete it, and its completion
+     * callback takes this lock); only the clock's nanoTime is read under it, a leaf call by Clock's contract.
      *
      * The loop: take every entry due now (in heap order) under the lock, then submit them outside it; arm the
      * alarm for the new head; park in a select on three cases: (a) the wake channel, a buffered channel of one
