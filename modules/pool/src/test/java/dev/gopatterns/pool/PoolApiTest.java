@@ -32,6 +32,7 @@ class PoolApiTest {
                 .collect(Collectors.toCollection(TreeSet::new));
         assertThat(publicTypes).as("a new public type is an API decision, with its javadoc")
                 .containsExactlyInAnyOrder("Autoscaler", "Distribution", "FailedJob", "Job", "JobGroup", "JobOptions", "PoolMetrics",
-                        "PoolMonitor", "RejectedException", "Result", "Submission", "Task", "WorkerPool");
+                        "PeriodicJob", "PoolMonitor", "RejectedException", "Result", "ScheduledJob", "Scheduler",
+                        "Submission", "Task", "WorkerPool");
     }
 }
