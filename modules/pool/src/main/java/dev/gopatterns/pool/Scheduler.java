@@ -6,6 +6,10 @@ import dev.gopatterns.clock.Clock;
 import dev.gopatterns.context.CancellableContext;
 import dev.gopatterns.context.Context;
 import dev.gopatterns.context.ContextException;
+import dev.gopatterns.metrics.Latency;
+import dev.gopatterns.metrics.Metered;
+import dev.gopatterns.metrics.Snapshot;
+import dev.gopatterns.metrics.ValueRecorder;
 import dev.gopatterns.sync.WaitGroup;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,8 +20,6 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.ReentrantLock;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /**
  * Submits jobs to a {@link WorkerPool} at a time, after a delay, or every period: one scheduling thread over a heap
@@ -70,7 +72,7 @@ import org.HdrHistogram.Recorder;
  * job, and the work runs in the pool. The clock is injected (a {@code FakeClock} in tests). Go's ticker loop runs
  * the work inline, so it cannot overlap with itself either; here the run is a pool job, and the skip is explicit.
  */
-public final class Scheduler implements AutoCloseable {
+public final class Scheduler implements AutoCloseable, Metered {
     /*
      * One scheduling thread owns the wake-up side; the heap (DueHeap: due time, priority descending, sequence) and
      * every entry's state are guarded by `lock`, which callers (at, after, every, cancel), the scheduling thread,
@@ -125,7 +127,7 @@ public final class Scheduler implements AutoCloseable {
      * it (the time spent waiting for room included).
      */
     public record Metrics(int pending, int waiting, long submitted, long cancelled, long skipped, long rejected,
-                          PoolMetrics.Latency lateness) {}
+                          Latency lateness) {}
 
     private static final Boolean TOKEN = Boolean.TRUE;
 
@@ -140,12 +142,7 @@ public final class Scheduler implements AutoCloseable {
     private final ThreadFactory helperThreads;
     private final WaitGroup helpers = new WaitGroup();
     private final Thread thread;
-    private final Recorder lateness = new Recorder(3);
-    private final ReentrantLock readLock = new ReentrantLock();
-    /** Guarded by readLock. */
-    private final Histogram latenessTotal = new Histogram(3);
-    /** Guarded by readLock. */
-    private Histogram latenessInterval;
+    private final ValueRecorder lateness = new ValueRecorder();
 
     final ReentrantLock lock = new ReentrantLock();
     /** Guarded by lock. */
@@ -338,7 +335,7 @@ public final class Scheduler implements AutoCloseable {
 
     /** Records how late a submission was: accepted now, due at {@code due}. */
     void recordLateness(long due) {
-        lateness.recordValue(Math.max(0, clock.nanoTime() - due));
+        lateness.recordNanos(clock.nanoTime() - due);
     }
 
     /**
@@ -501,9 +498,23 @@ public final class Scheduler implements AutoCloseable {
 
     // ----------------------------------------------------------------------------------------- observing
 
+    /**
+     * The scheduler in the project's one metrics vocabulary, the component {@code "scheduler"}: the gauges
+     * {@code jobs.pending} and {@code jobs.waiting}, the counters {@code jobs.submitted}, {@code jobs.cancelled},
+     * {@code ticks.skipped} and {@code jobs.rejected}, and the timer {@code lateness}, as {@link #metrics()}.
+     */
+    @Override
+    public Snapshot snapshot() {
+        Metrics m = metrics();
+        return Snapshot.of("scheduler").gauge("jobs.pending", m.pending()).gauge("jobs.waiting", m.waiting())
+                .counter("jobs.submitted", m.submitted()).counter("jobs.cancelled", m.cancelled())
+                .counter("ticks.skipped", m.skipped()).counter("jobs.rejected", m.rejected())
+                .timer("lateness", m.lateness()).build();
+    }
+
     /** The counts so far, and the lateness of every submission. */
     public Metrics metrics() {
-        PoolMetrics.Latency late = latenessSoFar();
+        Latency late = lateness.latency();
         lock.lock();
         try {
             return new Metrics(heap.size(), waiting, submitted, cancelled, skipped, rejected, late);
@@ -512,22 +523,6 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    private PoolMetrics.Latency latenessSoFar() {
-        readLock.lock();
-        try {
-            latenessInterval = lateness.getIntervalHistogram(latenessInterval);
-            latenessTotal.add(latenessInterval);
-            Histogram h = latenessTotal;
-            if (h.getTotalCount() == 0) {
-                return PoolMetrics.Latency.NONE;
-            }
-            return new PoolMetrics.Latency(h.getTotalCount(), Duration.ofNanos(h.getValueAtPercentile(50)),
-                    Duration.ofNanos(h.getValueAtPercentile(90)), Duration.ofNanos(h.getValueAtPercentile(99)),
-                    Duration.ofNanos(h.getMaxValue()));
-        } finally {
-            readLock.unlock();
-        }
-    }
 
     // ------------------------------------------------------------------------------------------- closing
 

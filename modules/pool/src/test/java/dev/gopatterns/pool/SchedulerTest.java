@@ -75,6 +75,10 @@ class SchedulerTest {
                 assertThat(m.submitted()).isOne();
                 assertThat(m.lateness().count()).isOne();
                 assertThat(m.lateness().max()).as("the clock stood at the due time").isZero();
+                dev.gopatterns.metrics.Snapshot snap = s.snapshot();
+                assertThat(snap.counter("jobs.submitted")).isOne();
+                assertThat(snap.gauge("jobs.pending")).isZero();
+                assertThat(snap.timer("lateness")).isEqualTo(m.lateness());
             }
         }
 
