@@ -4,6 +4,8 @@ import dev.gopatterns.chan.Channel;
 import dev.gopatterns.chan.Select;
 import dev.gopatterns.clock.Clock;
 import dev.gopatterns.context.Context;
+import dev.gopatterns.metrics.Metered;
+import dev.gopatterns.metrics.Snapshot;
 import dev.gopatterns.sync.SingleFlight;
 import java.time.Duration;
 import java.util.HashMap;
@@ -61,7 +63,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * @param <K> the key type
  * @param <V> the value type
  */
-public final class Cache<K, V> {
+public final class Cache<K, V> implements Metered {
     /*
      * One lock guards the map and its bookkeeping; it is held for a few map operations, never while a loader runs.
      * `entries` is a LinkedHashMap in access order, so its head is the least recently used entry. Expiry has its
@@ -357,6 +359,20 @@ public final class Cache<K, V> {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The cache in the project's one metrics vocabulary, the component {@code "cache"}: the counters
+     * {@code gets.hit}, {@code gets.missed}, {@code loads}, {@code loads.failed}, {@code gets.coalesced},
+     * {@code evictions} and {@code expirations}, and the gauge {@code size}, as {@link #metrics()}.
+     */
+    @Override
+    public Snapshot snapshot() {
+        Metrics m = metrics();
+        return Snapshot.of("cache").counter("gets.hit", m.hits()).counter("gets.missed", m.misses())
+                .counter("loads", m.loads()).counter("loads.failed", m.loadFailures())
+                .counter("gets.coalesced", m.coalesced()).counter("evictions", m.evictions())
+                .counter("expirations", m.expirations()).gauge("size", m.size()).build();
     }
 
     /** The counts so far, and the size now. */

@@ -80,6 +80,12 @@ class CacheTest {
         assertThat(c.getIfPresent("k")).as("at ttl").isEmpty();
         assertThat(c.get(ctx, "k")).isEqualTo("k2");
         assertThat(c.metrics()).isEqualTo(metrics(1, 2, 2, 0, 0, 0, 1, 1));
+        dev.gopatterns.metrics.Snapshot s = c.snapshot();
+        assertThat(s.component()).isEqualTo("cache");
+        assertThat(s.counter("gets.hit")).isEqualTo(1);
+        assertThat(s.counter("gets.missed")).isEqualTo(2);
+        assertThat(s.counter("expirations")).isEqualTo(1);
+        assertThat(s.gauge("size")).isEqualTo(1);
     }
 
     @Test

@@ -7,6 +7,8 @@ import dev.gopatterns.chan.Select;
 import dev.gopatterns.chan.TryReceived;
 import dev.gopatterns.clock.Clock;
 import dev.gopatterns.context.Context;
+import dev.gopatterns.metrics.Metered;
+import dev.gopatterns.metrics.Snapshot;
 import dev.gopatterns.sync.Semaphore;
 import java.time.Duration;
 import java.util.Objects;
@@ -70,7 +72,7 @@ import java.util.function.Predicate;
  *
  * @param <R> the resource type
  */
-public final class ResourcePool<R> implements AutoCloseable {
+public final class ResourcePool<R> implements AutoCloseable, Metered {
     /*
      * Two structures, as in the Go snippet. `slots` is a Semaphore of maxSize units: a unit is held for every
      * resource that exists (idle, lent, or being created), so the bound holds by construction, and a unit is
@@ -347,6 +349,23 @@ public final class ResourcePool<R> implements AutoCloseable {
 
     private static IllegalStateException closedError() {
         return new IllegalStateException("resource pool: closed");
+    }
+
+    /**
+     * The pool in the project's one metrics vocabulary, the component {@code "resource_pool"}: the counters
+     * {@code created}, {@code destroyed}, {@code unhealthy}, {@code creates.failed}, {@code destroys.failed} and
+     * {@code acquires.timed_out}, and the gauges {@code idle}, {@code leased}, {@code waiting} and
+     * {@code max_size}, as {@link #metrics()}. A health rule on {@code leased / max_size} with {@code waiting}
+     * says when the pool is too small.
+     */
+    @Override
+    public Snapshot snapshot() {
+        Metrics m = metrics();
+        return Snapshot.of("resource_pool").counter("created", m.created()).counter("destroyed", m.destroyed())
+                .counter("unhealthy", m.unhealthy()).counter("creates.failed", m.failedCreates())
+                .counter("destroys.failed", m.destroyFailures()).counter("acquires.timed_out", m.acquireTimeouts())
+                .gauge("idle", m.idle()).gauge("leased", m.leased()).gauge("waiting", m.waiting())
+                .gauge("max_size", m.maxSize()).build();
     }
 
     /** The counts so far, and the gauges now. */

@@ -83,6 +83,11 @@ class ResourcePoolTest {
                 assertThat(p.metrics().leased()).isOne();
             }
             assertThat(p.metrics()).isEqualTo(new ResourcePool.Metrics(1, 0, 0, 0, 0, 0, 1, 0, 0, 2));
+            dev.gopatterns.metrics.Snapshot s = p.snapshot();
+            assertThat(s.component()).isEqualTo("resource_pool");
+            assertThat(s.counter("created")).isEqualTo(1);
+            assertThat(s.gauge("idle")).isEqualTo(1);
+            assertThat(s.gauge("max_size")).isEqualTo(2);
         }
         assertEachDestroyedOnce();
     }
