@@ -2,11 +2,9 @@ package dev.gopatterns.metrics;
 
 import dev.gopatterns.chan.Channel;
 import dev.gopatterns.chan.ReceiveChannel;
-import dev.gopatterns.chan.Select;
 import dev.gopatterns.clock.Clock;
-import dev.gopatterns.context.CancellableContext;
 import dev.gopatterns.context.Context;
-import dev.gopatterns.time.Ticker;
+import dev.gopatterns.time.TickerLoop;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -84,9 +82,7 @@ public final class Alerts implements Metered, AutoCloseable {
     /** Guarded by {@code lock}. */
     private boolean closed;
     /** Guarded by {@code lock}. */
-    private Thread ticking;
-    /** Guarded by {@code lock}. */
-    private CancellableContext running;
+    private TickerLoop ticking;
 
     private Alerts(Builder b) {
         this.source = b.source;
@@ -180,25 +176,10 @@ public final class Alerts implements Metered, AutoCloseable {
             if (ticking != null) {
                 throw new IllegalStateException("alerts: already started");
             }
-            running = Context.withCancel(Context.background(clock));
-            CancellableContext ctx = running;
-            ticking = Thread.ofVirtual().name("alerts").start(() -> tick(ctx));
+            ticking = TickerLoop.start("alerts", clock, interval, Context.background(clock), this::evaluate);
             return this;
         } finally {
             lock.unlock();
-        }
-    }
-
-    private void tick(Context ctx) {
-        Ticker ticker = Ticker.every(clock, interval);
-        try {
-            while (Select.select(ticker.channel().onReceive(t -> true), ctx.onDone(() -> false))) {
-                evaluate();
-            }
-        } catch (InterruptedException | IllegalStateException stopped) {
-            // interrupted from outside, or closed between the tick and the sample: the ticker stops
-        } finally {
-            ticker.stop();
         }
     }
 
@@ -245,29 +226,15 @@ public final class Alerts implements Metered, AutoCloseable {
      */
     @Override
     public void close() {
-        Thread t;
+        TickerLoop t;
         lock.lock();
         try {
             t = ticking;
-            if (running != null) {
-                running.cancel();
-            }
         } finally {
             lock.unlock();
         }
         if (t != null) {
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    t.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            t.close(); // outside the lock: its last sample may be waiting for it
         }
         lock.lock();
         try {

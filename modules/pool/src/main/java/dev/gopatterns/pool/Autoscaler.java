@@ -2,13 +2,10 @@ package dev.gopatterns.pool;
 
 import dev.gopatterns.chan.Channel;
 import dev.gopatterns.chan.ReceiveChannel;
-import dev.gopatterns.chan.Select;
 import dev.gopatterns.clock.Clock;
-import dev.gopatterns.context.CancellableContext;
-import dev.gopatterns.context.Context;
 import dev.gopatterns.metrics.Metered;
 import dev.gopatterns.metrics.Snapshot;
-import dev.gopatterns.time.Ticker;
+import dev.gopatterns.time.TickerLoop;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
@@ -75,8 +72,7 @@ public final class Autoscaler implements AutoCloseable, Metered {
     private long decisions;
     private long scaledUp;
     private long scaledDown;
-    private Thread ticking;
-    private CancellableContext running;
+    private TickerLoop ticking;
 
     private Autoscaler(Builder b) {
         this.pool = b.pool;
@@ -111,25 +107,11 @@ public final class Autoscaler implements AutoCloseable, Metered {
                 throw new IllegalStateException("autoscaler: already started");
             }
             pool.resize(target);
-            running = Context.withCancel(pool.context());
-            CancellableContext ctx = running;
-            ticking = Thread.ofVirtual().name("autoscaler").start(() -> tick(ctx));
+            // the pool's shutdown ends the loop too: its next resize throws IllegalStateException
+            ticking = TickerLoop.start("autoscaler", clock, interval, pool.context(), this::evaluate);
             return this;
         } finally {
             lock.unlock();
-        }
-    }
-
-    private void tick(Context ctx) {
-        Ticker ticker = Ticker.every(clock, interval);
-        try {
-            while (Select.select(ticker.channel().onReceive(t -> true), ctx.onDone(() -> false))) {
-                evaluate();
-            }
-        } catch (InterruptedException | IllegalStateException stopped) {
-            // interrupted from outside, or the pool was shut down (resize after shutdown): the scaler stops
-        } finally {
-            ticker.stop();
         }
     }
 
@@ -233,29 +215,15 @@ public final class Autoscaler implements AutoCloseable, Metered {
     /** Stops the ticker thread, if started, and waits for it. Leaves the pool at its last size. Idempotent. */
     @Override
     public void close() {
-        Thread t;
+        TickerLoop t;
         lock.lock();
         try {
             t = ticking;
-            if (running != null) {
-                running.cancel();
-            }
         } finally {
             lock.unlock();
         }
         if (t != null) {
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    t.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            t.close(); // outside the lock: its last decision may be waiting for it
         }
     }
 
