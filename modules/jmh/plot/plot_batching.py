@@ -92,7 +92,8 @@ def render(results, go_runs, note=""):
             for b in names:
                 r = ref(method, b, threads)
                 calls = dict(r, m="backendCalls")
-                per_call_cell = {"k": "ratio", "a": r, "b": calls}
+                # One item per call by construction (no batcher, or maxSize 1): a ratio would only print noise.
+                per_call_cell = "1" if b in ("none", "batcher:1") else {"k": "ratio", "a": r, "b": calls}
                 vs_none = {"k": "ratio", "a": r, "b": base} if b != "none" else "baseline"
                 if t.add([n, threads, label(b), r, calls, per_call_cell, vs_none]):
                     section.setdefault(chart_label(b), OrderedDict())[threads] = t.value(r)[:2]
