@@ -5,7 +5,8 @@
 #
 # Usage (from anywhere in the repository; the run-SUITE-benchmarks.sh scripts call this):
 #   modules/jmh/run-benchmarks.sh SUITE                    full quality: the classes' own forks (2), warm-up, measurement;
-#                                                          SUITE is channels, sync, pool, pipeline or resilience
+#                                                          SUITE is channels, sync, pool, pipeline, resilience
+#                                                          or batching
 #   modules/jmh/run-benchmarks.sh SUITE --smoke            -f 1, one short iteration; numbers NOT meaningful; written
 #                                                          under modules/jmh/target/bench-smoke/ only, never to docs/
 #   modules/jmh/run-benchmarks.sh SUITE --jmh-args "ARGS"  any JMH arguments; written under --out (default
@@ -29,7 +30,7 @@ cd "$ROOT"
 case "${1:-}" in
   --render) shift; exec python3 modules/jmh/plot/render.py "$@" ;;
   --check) shift; exec python3 modules/jmh/plot/render.py --check "$@" ;;
-  -h|--help) sed -n '2,22p' "$SELF"; exit 0 ;;
+  -h|--help) sed -n '2,23p' "$SELF"; exit 0 ;;
 esac
 
 SUITE=${1:-}
@@ -40,7 +41,9 @@ case "$SUITE" in
   pipeline) PREFIX=Pipeline_; SMOKE_TIME=100ms; GO_PKG=./pipeline ;;
   # No Go twin: Go's peers (sony/gobreaker, failsafe-go) are not in the standard library and cannot be fetched here.
   resilience) PREFIX=Resilience_; SMOKE_TIME=100ms; GO_PKG="" ;;
-  *) echo "usage: modules/jmh/run-benchmarks.sh channels|sync|pool|pipeline|resilience [--smoke] [--jmh-args ARGS] [--out DIR] [--no-also-make]" \
+  # No Go twin either: the Go form of a batcher is a hand-written goroutine (docs/batching.md), not a library.
+  batching) PREFIX=Batch_; SMOKE_TIME=100ms; GO_PKG="" ;;
+  *) echo "usage: modules/jmh/run-benchmarks.sh channels|sync|pool|pipeline|resilience|batching [--smoke] [--jmh-args ARGS] [--out DIR] [--no-also-make]" \
        "| --render | --check" >&2; exit 2 ;;
 esac
 shift
@@ -83,9 +86,9 @@ STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 STEM=$RESULTS/$SUITE-$(date -u +%Y%m%dT%H%M%SZ)
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 # `git status`, not `git diff`: new, untracked benchmark files are uncommitted changes too.
-[[ -z $(git status --porcelain -- modules/core modules/resilience modules/pool modules/pipeline modules/jmh \
-        2>/dev/null) ]] \
-  || COMMIT="$COMMIT (with uncommitted changes in modules/core, resilience, pool, pipeline or jmh)"
+[[ -z $(git status --porcelain -- modules/core modules/resilience modules/batch modules/pool modules/pipeline \
+        modules/jmh 2>/dev/null) ]] \
+  || COMMIT="$COMMIT (with uncommitted changes in modules/core, resilience, batch, pool, pipeline or jmh)"
 
 # --- Java: build and run through Maven, so the JDK 25 toolchain runs the jar and a failing benchmark fails here.
 rm -f modules/jmh/target/jmh-result.json

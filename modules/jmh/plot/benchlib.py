@@ -133,14 +133,17 @@ def esc(s):
 
 
 def svg_chart(title, subtitle, rows, series=None, section_label=capacity_label, keep_order=False,
-              axis_label="time per operation, ns (log scale)"):
+              axis_label="time per operation, ns (log scale)", unit="ns", axis_fmt=None):
     """Horizontal grouped bars on a log-10 axis: one row per implementation, one bar per series in it.
 
     rows is {section: {row label: {series key: (score, error)}}}. The defaults are the channel charts': sections are
     capacities, sorted, and labelled by capacity_label; rows are sorted by IMPL_ORDER; series are SERIES. Other
     reports (plot_sync.py) pass their own series (an OrderedDict key -> (legend text, colour)), a section_label
-    function, and keep_order=True to draw sections and rows in the order the dicts hold them.
+    function, and keep_order=True to draw sections and rows in the order the dicts hold them. A chart of something
+    other than nanoseconds (plot_batching.py's items per second) passes the unit its bars are labelled with and an
+    axis_fmt for the grid's labels (the default, fmt_axis, reads the values as nanoseconds).
     """
+    axis_fmt = fmt_axis if axis_fmt is None else axis_fmt
     series_def = SERIES if series is None else series
 
     def sections():
@@ -179,16 +182,16 @@ def svg_chart(title, subtitle, rows, series=None, section_label=capacity_label, 
                 colour = series_def[key][1]
                 if score > 0 and not math.isnan(score):
                     x1 = x_of(score)
-                    body.append('<rect x="%d" y="%d" width="%.1f" height="%d" fill="%s"><title>%s, %s: %s ns</title>'
+                    body.append('<rect x="%d" y="%d" width="%.1f" height="%d" fill="%s"><title>%s, %s: %s</title>'
                                 '</rect>' % (left, y, max(x1 - left, 1), bar_h, colour, esc(name),
-                                             esc(series_def[key][0]), esc(fmt_score(score, error))))
+                                             esc(series_def[key][0]), esc(fmt_score(score, error)) + " " + unit))
                     if not math.isnan(error) and error > 0:
                         a, b = max(score - error, lo), score + error
                         body.append('<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" class="err"/>'
                                     % (x_of(a), x_of(b), y + bar_h / 2, y + bar_h / 2))
                     body.append('<text x="%.1f" y="%d" class="value">%s</text>'
                                 % (max(x1, x_of(score + (error if not math.isnan(error) else 0))) + 4, y + bar_h - 2,
-                                   esc(fmt_ns(score) + " ns")))
+                                   esc(fmt_ns(score) + " " + unit)))
                 y += bar_h + bar_gap
             y += row_gap - bar_gap
     bottom = y + 4
@@ -203,7 +206,7 @@ def svg_chart(title, subtitle, rows, series=None, section_label=capacity_label, 
             cls = "grid" if m == 1 else "minor"
             grid.append('<line x1="%.1f" x2="%.1f" y1="%d" y2="%d" class="%s"/>' % (x_of(v), x_of(v), top, bottom, cls))
             if m == 1:
-                grid.append('<text x="%.1f" y="%d" class="axis">%s</text>' % (x_of(v), bottom + 16, esc(fmt_axis(v))))
+                grid.append('<text x="%.1f" y="%d" class="axis">%s</text>' % (x_of(v), bottom + 16, esc(axis_fmt(v))))
         decade *= 10
 
     legend, lx = [], left

@@ -102,18 +102,37 @@ class RateLimitDemoTest {
     @Timeout(10)
     @DisplayName("a short real run with trySubmit: overload becomes rejections, the rate held, the queue bounded")
     void rejectingRunHoldsTheRate() throws Exception {
-        // Offers at 300/s for 0.3 s against 40/s: most are refused at once.
-        RateLimitDemo.Options o = new RateLimitDemo.Options(40, 4, 4, 4, 150, Optional.of(Duration.ofMillis(300)),
+        // 150 offers at 300/s against 40/s: most are refused at once. A number of offers, not a time to offer for:
+        // a producer starved of CPU on a loaded machine then still makes every offer, only later.
+        RateLimitDemo.Options o = new RateLimitDemo.Options(40, 4, 4, 4, 150, Optional.empty(),
                 Duration.ofMillis(10), 0.5, 300, RateLimitDemo.Backpressure.REJECT, Optional.of(false));
 
         RateLimitDemo.Report r = RateLimitDemo.run(o, Clock.system(), new StringBuffer(), false);
 
-        assertThat(RateLimitDemo.problems(o, r)).isEmpty();
-        assertThat(r.rejected()).isPositive();
+        // Only what holds however the threads are scheduled; not the demo's own check (problems()), whose busiest
+        // span between two recorded starts a late first start can shorten beyond its lag allowance on a loaded
+        // machine (seen: 27 starts within 0.48 s where it allows 24.2); its spans are tested on made-up times above.
+        assertThat(r.offered()).isEqualTo(150);
         assertThat(r.metrics().rejected()).isEqualTo(r.rejected());
-        assertThat(r.starts()).hasSize((int) (r.offered() - r.rejected()));
-        assertThat(r.maxWaiting()).isLessThanOrEqualTo(4);
+        assertThat(r.starts()).as("every accepted job started once").hasSize((int) (r.offered() - r.rejected()));
+        assertThat(r.metrics().completed()).as("and ended").isEqualTo(r.offered() - r.rejected());
+        assertThat(r.maxWaiting()).as("the queue, never over its capacity").isLessThanOrEqualTo(4);
         assertThat(r.blocked()).isZero();
+        // The rate: a job records its start after its token was granted, so lateness only delays a recorded start.
+        // By any time t after the run began, at most burst + rate * t jobs can have started (the bucket was full,
+        // and no job existed, when the run began), with no allowance for lag. And every offer the pool could not
+        // hold was refused: what it accepted had started, or was held by a worker waiting for its token, or was in
+        // the queue, when the last offer was made, within the run.
+        List<Duration> starts = r.starts();
+        for (int i = 0; i < starts.size(); i++) {
+            double allowed = o.burst() + o.rate() * (starts.get(i).toNanos() / 1e9);
+            assertThat(i + 1.0).as("start %d at %s: burst + rate * t allows %.2f", i + 1, starts.get(i), allowed)
+                    .isLessThanOrEqualTo(allowed + 1e-6);
+        }
+        double elapsed = r.elapsed().toNanos() / 1e9;
+        long couldHold = (long) Math.floor(o.burst() + o.rate() * elapsed) + o.workers() + o.queue();
+        assertThat(r.rejected()).as("offers beyond what %.2f s of the limit, the workers and the queue could hold"
+                + " (%d)", elapsed, couldHold).isGreaterThanOrEqualTo(r.offered() - couldHold);
     }
 
     @Test

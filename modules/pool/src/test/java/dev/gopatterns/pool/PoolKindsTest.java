@@ -346,20 +346,36 @@ class PoolKindsTest {
             FakeClock clock = new FakeClock();
             Limiter limiter = new Limiter(1, 1, clock); // 1/s, burst 1
             AtomicInteger started = new AtomicInteger();
-            try (WorkerPool pool = WorkerPool.builder().workers(8).rateLimit(limiter).clock(clock).build()) {
+            WorkerPool pool = WorkerPool.builder().workers(8).rateLimit(limiter).clock(clock).build();
+            try {
                 Await.until("eight idle workers", () -> pool.metrics().idle() == 8);
+                int otherTasks = clock.pendingTasks();
                 clock.advance(Duration.ofSeconds(10)); // a quiet spell: the bucket fills to its burst, 1
                 for (int i = 0; i < 5; i++) {
                     pool.submit(ctx -> started.incrementAndGet());
                 }
-                Await.until("one starts, four wait for tokens", () -> started.get() == 1
-                        && pool.metrics().waiting() == 4);
+                // A job counts as waiting from the moment its worker takes it, before the worker has reserved its
+                // token and scheduled its wake-up on the clock. An advance in between would come too early for
+                // it: its wake-up, due by then, would run only at the next advance, with the next job's. So wait
+                // for the exact state: four wake-ups scheduled, one per job waiting for its token.
+                Await.until(() -> "one starts, four wait for tokens with their wake-ups scheduled; saw "
+                        + started.get() + " started, " + pool.metrics().waiting() + " waiting, "
+                        + (clock.pendingTasks() - otherTasks) + " wake-ups",
+                        () -> started.get() == 1 && pool.metrics().waiting() == 4
+                                && clock.pendingTasks() - otherTasks == 4);
+                assertThat(started.get()).as("the bucket held one token: idle workers banked none").isEqualTo(1);
                 for (int s = 1; s <= 4; s++) {
                     clock.advance(Duration.ofSeconds(1));
                     int allowed = 1 + s;
                     Await.until(() -> allowed + " started after " + allowed + " s, saw " + started.get(),
                             () -> started.get() == allowed);
                 }
+                Await.until("every job counted", () -> pool.metrics().completed() == 5);
+            } finally {
+                // Not close(): after a failure above, jobs may still wait for tokens that this frozen clock will
+                // never grant, and close() would wait for them until the hang guard fired, hiding the failure.
+                pool.shutdownNow();
+                pool.awaitTermination();
             }
             assertThatThrownBy(() -> WorkerPool.builder().rateLimit(new Limiter(5, 0)))
                     .hasMessage("pool: the rate limiter's burst must be >= 1 (with 0 no job could ever start), was 0");
