@@ -55,6 +55,7 @@ class LayeringTest {
             "dev.gopatterns.context.InterruptClaim",
             "dev.gopatterns.context.InterruptScope",
             "dev.gopatterns.time.Ticker",
+            "dev.gopatterns.time.TickerLoop",
             "dev.gopatterns.time.Timer",
             "dev.gopatterns.sync.ErrGroup",
             "dev.gopatterns.sync.Once",
@@ -84,7 +85,7 @@ class LayeringTest {
                 .whereLayer("clock").mayNotAccessAnyLayer()
                 .whereLayer("chan").mayOnlyAccessLayers("clock")
                 .whereLayer("context").mayOnlyAccessLayers("clock", "chan")
-                .whereLayer("time").mayOnlyAccessLayers("clock", "chan")
+                .whereLayer("time").mayOnlyAccessLayers("clock", "chan", "context") // TickerLoop runs until a context ends
                 .whereLayer("sync").mayOnlyAccessLayers("clock", "chan", "context")
                 .whereLayer("rate").mayOnlyAccessLayers("clock", "chan", "context", "time")
                 .check(CORE);
