@@ -5,7 +5,7 @@
 #
 # Usage (from anywhere in the repository; the run-SUITE-benchmarks.sh scripts call this):
 #   modules/jmh/run-benchmarks.sh SUITE                    full quality: the classes' own forks (2), warm-up, measurement;
-#                                                          SUITE is channels, sync, pool, pipeline or resilience
+#                                                          SUITE is channels, sync, pool, pipeline, resilience or caching
 #   modules/jmh/run-benchmarks.sh SUITE --smoke            -f 1, one short iteration; numbers NOT meaningful; written
 #                                                          under modules/jmh/target/bench-smoke/ only, never to docs/
 #   modules/jmh/run-benchmarks.sh SUITE --jmh-args "ARGS"  any JMH arguments; written under --out (default
@@ -40,7 +40,9 @@ case "$SUITE" in
   pipeline) PREFIX=Pipeline_; SMOKE_TIME=100ms; GO_PKG=./pipeline ;;
   # No Go twin: Go's peers (sony/gobreaker, failsafe-go) are not in the standard library and cannot be fetched here.
   resilience) PREFIX=Resilience_; SMOKE_TIME=100ms; GO_PKG="" ;;
-  *) echo "usage: modules/jmh/run-benchmarks.sh channels|sync|pool|pipeline|resilience [--smoke] [--jmh-args ARGS] [--out DIR] [--no-also-make]" \
+  # Cache_, Resource_ and Scheduler_ against Caffeine, commons-pool2, ScheduledThreadPoolExecutor: no Go twin either.
+  caching) PREFIX="(Cache|Resource|Scheduler)_"; SMOKE_TIME=100ms; GO_PKG="" ;;
+  *) echo "usage: modules/jmh/run-benchmarks.sh channels|sync|pool|pipeline|resilience|caching [--smoke] [--jmh-args ARGS] [--out DIR] [--no-also-make]" \
        "| --render | --check" >&2; exit 2 ;;
 esac
 shift
@@ -84,8 +86,9 @@ STEM=$RESULTS/$SUITE-$(date -u +%Y%m%dT%H%M%SZ)
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 # `git status`, not `git diff`: new, untracked benchmark files are uncommitted changes too.
 [[ -z $(git status --porcelain -- modules/core modules/resilience modules/pool modules/pipeline modules/jmh \
+        modules/cache modules/resource \
         2>/dev/null) ]] \
-  || COMMIT="$COMMIT (with uncommitted changes in modules/core, resilience, pool, pipeline or jmh)"
+  || COMMIT="$COMMIT (with uncommitted changes in modules/core, resilience, pool, pipeline, cache, resource or jmh)"
 
 # --- Java: build and run through Maven, so the JDK 25 toolchain runs the jar and a failing benchmark fails here.
 rm -f modules/jmh/target/jmh-result.json
