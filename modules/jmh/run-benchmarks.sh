@@ -5,8 +5,8 @@
 #
 # Usage (from anywhere in the repository; the run-SUITE-benchmarks.sh scripts call this):
 #   modules/jmh/run-benchmarks.sh SUITE                    full quality: the classes' own forks (2), warm-up, measurement;
-#                                                          SUITE is channels, sync, pool, pipeline, resilience
-#                                                          or batching
+#                                                          SUITE is channels, sync, pool, pipeline, resilience,
+#                                                          batching or caching
 #   modules/jmh/run-benchmarks.sh SUITE --smoke            -f 1, one short iteration; numbers NOT meaningful; written
 #                                                          under modules/jmh/target/bench-smoke/ only, never to docs/
 #   modules/jmh/run-benchmarks.sh SUITE --jmh-args "ARGS"  any JMH arguments; written under --out (default
@@ -43,7 +43,9 @@ case "$SUITE" in
   resilience) PREFIX=Resilience_; SMOKE_TIME=100ms; GO_PKG="" ;;
   # No Go twin either: the Go form of a batcher is a hand-written goroutine (docs/batching.md), not a library.
   batching) PREFIX=Batch_; SMOKE_TIME=100ms; GO_PKG="" ;;
-  *) echo "usage: modules/jmh/run-benchmarks.sh channels|sync|pool|pipeline|resilience|batching [--smoke] [--jmh-args ARGS] [--out DIR] [--no-also-make]" \
+  # Cache_, Resource_ and Scheduler_ against Caffeine, commons-pool2, ScheduledThreadPoolExecutor: no Go twin either.
+  caching) PREFIX="(Cache|Resource|Scheduler)_"; SMOKE_TIME=100ms; GO_PKG="" ;;
+  *) echo "usage: modules/jmh/run-benchmarks.sh channels|sync|pool|pipeline|resilience|batching|caching [--smoke] [--jmh-args ARGS] [--out DIR] [--no-also-make]" \
        "| --render | --check" >&2; exit 2 ;;
 esac
 shift
@@ -87,8 +89,8 @@ STEM=$RESULTS/$SUITE-$(date -u +%Y%m%dT%H%M%SZ)
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 # `git status`, not `git diff`: new, untracked benchmark files are uncommitted changes too.
 [[ -z $(git status --porcelain -- modules/core modules/resilience modules/batch modules/pool modules/pipeline \
-        modules/jmh 2>/dev/null) ]] \
-  || COMMIT="$COMMIT (with uncommitted changes in modules/core, resilience, batch, pool, pipeline or jmh)"
+        modules/cache modules/resource modules/jmh 2>/dev/null) ]] \
+  || COMMIT="$COMMIT (with uncommitted changes in modules/core, resilience, batch, pool, pipeline, cache, resource or jmh)"
 
 # --- Java: build and run through Maven, so the JDK 25 toolchain runs the jar and a failing benchmark fails here.
 rm -f modules/jmh/target/jmh-result.json

@@ -15,9 +15,10 @@ a suite is rendered into the region of docs/benchmarks/SUITE.md between
 (or a `<!-- not yet regenerated from committed JSON ... -->` region, the first time); prose outside it survives.
 The charts go beside the report. Python 3 standard library only.
 
-The channels, pool, pipeline, resilience and batching suites are rendered this way (resilience and batching have no
-Go twin, so their sets have no .go.txt); the sync report is still written by plot_sync.py from a run (its tables have no cell maps for the
-consistency test yet), so sync result sets are committed but not rendered.
+The channels, pool, pipeline, resilience, batching and caching suites are rendered this way (resilience, batching
+and caching have no Go twin, so their sets have no .go.txt); the sync report is still written by plot_sync.py from
+a run (its tables have no cell maps for the consistency test yet), so sync result sets are committed but not
+rendered.
 """
 
 import argparse
@@ -29,16 +30,18 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.dont_write_bytecode = True
 import benchlib as bl  # noqa: E402
 import plot_batching  # noqa: E402
+import plot_caching  # noqa: E402
 import plot_pipeline  # noqa: E402
 import plot_pool  # noqa: E402
 import plot_resilience  # noqa: E402
 import plot_results  # noqa: E402
 
 SUITES = {"channels": plot_results.render, "pool": plot_pool.render, "pipeline": plot_pipeline.render,
-          "resilience": plot_resilience.render, "batching": plot_batching.render}
-# Suites without a Go twin (see plot_resilience.py's and plot_batching.py's docstrings): their machine table says so
-# instead of "not run".
-NO_GO_TWIN = {"resilience", "batching"}
+          "resilience": plot_resilience.render, "batching": plot_batching.render,
+          "caching": plot_caching.render}
+# Suites without a Go twin (see the docstrings of plot_resilience.py, plot_batching.py and plot_caching.py): their
+# machine table says so instead of "not run".
+NO_GO_TWIN = {"resilience", "batching", "caching"}
 
 
 def machine(meta, json_name, go_name, suite=None):
