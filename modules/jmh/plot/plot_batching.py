@@ -39,7 +39,13 @@ def label(batching):
 
 
 def chart_label(batching):
-    return label(batching).replace("`", "").replace("none: a backend call per item", "none (a call per item)")
+    """The short form for the chart's label column (190 px): "size 16, wait 100 µs"."""
+    if batching == "none":
+        return "none (a call per item)"
+    parts = batching.split(":")
+    if len(parts) == 2:
+        return "size %s (sent at once)" % parts[1]
+    return "size %s, wait %s" % (parts[1], parts[2].replace("us", " µs").replace("ms", " ms"))
 
 
 def variants(entries):
