@@ -3,6 +3,8 @@ package dev.gopatterns.metrics;
 /**
  * An alert's change: it began {@link Kind#FIRING}, or it was {@link Kind#RESOLVED}.
  *
+ * <p>Go equivalent: the notification an Alertmanager sends, here a value on a channel. Immutable.
+ *
  * @param rule     the rule's name
  * @param kind     what happened
  * @param value    the signal's value at the sample that changed it

@@ -10,6 +10,8 @@ import java.util.Objects;
  *
  * <p>Go equivalent: the body of a {@code /healthz} handler, which Go services write by hand.
  *
+ * <p>Immutable.
+ *
  * @param status  the worst status any rule gave
  * @param reasons why, one line per rule past a threshold, worst first; empty when healthy
  */

@@ -28,6 +28,9 @@ import java.util.Objects;
  * <p>A health check is {@link Metered} itself: its snapshot is the component {@code "health"} with the gauge
  * {@code status} (0 healthy, 1 degraded, 2 unhealthy), as of a new check.
  *
+ * <p>Memory consistency effects: calls of {@code check()} are serialized by a lock, so each check's reading of the
+ * source happens-after the previous check's.
+ *
  * <p>Go equivalent: none in the standard library; a {@code /healthz} handler that reads the service's counters.
  */
 public interface HealthCheck extends Metered {

@@ -15,6 +15,10 @@ package dev.gopatterns.metrics;
  *       bookkeeping. It can be called from any thread, at any time, before, during and after the component's life.
  * </ul>
  *
+ * <p>Memory consistency effects: each implementation states its own; every one counts, in the snapshot it returns,
+ * the actions that happened-before its {@code snapshot()} call began, as far as its javadoc says they are counted
+ * (a pool counts a job before its handle completes, for instance).
+ *
  * <p>Go equivalent: none; a Go service exports its counters with {@code expvar} or a Prometheus collector, each
  * component in its own way.
  */

@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
  * <p>Names are lower case words joined by dots, in the style of Micrometer's names: {@code jobs.submitted},
  * {@code queue.length}, {@code job.run_time}. A name is unique within its snapshot; the rule is checked when the
  * metric is made ({@code "metric: name must match [a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*, was 'Jobs'"}).
+ *
+ * <p>Go equivalent: Prometheus's metric types (counter, gauge, summary). Every metric is an immutable value.
  */
 public sealed interface Metric {
 

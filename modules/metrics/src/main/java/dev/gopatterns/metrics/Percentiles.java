@@ -4,6 +4,8 @@ package dev.gopatterns.metrics;
  * Percentiles of a count (a batch's size, a queue's length at each sample), read from an HdrHistogram with 3
  * significant digits. For durations, see {@link Latency}.
  *
+ * <p>Go equivalent: a Prometheus summary's quantiles. Immutable.
+ *
  * @param count how many values were recorded
  * @param p50   the median
  * @param p90   the 90th percentile

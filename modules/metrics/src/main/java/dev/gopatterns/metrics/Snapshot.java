@@ -23,6 +23,10 @@ import java.util.Objects;
  * Latency wait = s.timer("job.queue_wait");
  * }</pre>
  *
+ * <p>Go equivalent: none; the nearest is a Prometheus collector's {@code Collect}, which sends one metric at a time.
+ * Memory consistency effects: a snapshot is immutable, so it may be shared between threads without
+ * synchronization; what it says about its component's actions is the component's {@code snapshot()} javadoc.
+ *
  * @param component what kind of component it is, a metric name ({@code "pool"}, {@code "circuit_breaker"})
  * @param metrics   its metrics, in order, names unique
  */

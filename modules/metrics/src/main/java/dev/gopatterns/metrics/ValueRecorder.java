@@ -13,6 +13,9 @@ import org.HdrHistogram.Recorder;
  * one and adds into a running total, so recording never waits for a reader, and a reader never misses a value. Values
  * above about an hour (in nanoseconds: 2^42) are clamped to that, so a stuck call cannot throw in the recording path.
  *
+ * <p>Go equivalent: none in the standard library; the Prometheus client's {@code Histogram.Observe}, with
+ * HdrHistogram's percentiles instead of fixed buckets.
+ *
  * <p>Memory consistency effects: a value recorded before a call to {@link #latency()} or {@link #percentiles()}
  * begins (in the happens-before order) is counted in its result.
  */

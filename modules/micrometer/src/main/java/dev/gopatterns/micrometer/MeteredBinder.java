@@ -44,6 +44,10 @@ import java.util.function.ToDoubleFunction;
  * second, on the registry's clock), so the numbers of one scrape come from one instant, and the component is read
  * once per scrape, not once per meter.
  *
+ * <p>Go equivalent: {@code prometheus.MustRegister(collector)} with a collector that reads the component. Memory
+ * consistency effects: a meter's value is read from a snapshot taken by {@code source.snapshot()} under the
+ * binder's lock, within {@code maxAge} of the read; what that snapshot counts is the component's javadoc.
+ *
  * <p>The meters hold the component strongly: it stays alive while they are registered. {@link #close()} removes
  * them from every registry this binder was bound to. The percentiles are the component's own, over its whole life
  * (HdrHistogram, 3 significant digits), not a moving window; Micrometer's {@code Timer} would need every event,
