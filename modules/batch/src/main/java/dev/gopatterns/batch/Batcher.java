@@ -355,8 +355,6 @@ public final class Batcher<T, R> implements AutoCloseable, Metered {
      */
     private boolean flush(List<Request<T, R>> batch, long firstAtNanos, Flush why) throws InterruptedException {
         pendingItems.addAndGet(-batch.size());
-        sizes.record(batch.size());
-        waits.recordNanos(clock.nanoTime() - firstAtNanos);
         boolean admitted = Select.select(inFlight.onAcquire(1, () -> true), ctx.onDone(() -> false));
         if (!admitted) {
             fail(batch, ctx.err().orElseThrow());
@@ -369,6 +367,8 @@ public final class Batcher<T, R> implements AutoCloseable, Metered {
         }).increment();
         batches.increment();
         items.add(batch.size());
+        sizes.record(batch.size()); // with the counts: a batch refused above is in neither
+        waits.recordNanos(clock.nanoTime() - firstAtNanos); // the wait for a free runner included, as documented
         running.add(1);
         try {
             threads.newThread(() -> run(batch)).start();
